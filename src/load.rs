@@ -1,0 +1,131 @@
+//! Reading rule files from disk or from the binary, and running the front
+//! end (parse, then resolve) over all of them at once.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{self, Diagnostic};
+use crate::model::{self, codes, Loaded, ResolveOptions};
+use crate::source::SourceMap;
+use crate::syntax;
+
+include!(concat!(env!("OUT_DIR"), "/shipped_rules.rs"));
+
+/// Options of loading.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Drop links rated below this strength before reasoning (`--min-strength`).
+    pub min_strength: Option<u8>,
+}
+
+/// A rules path that could not be read.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum LoadError {
+    /// The path does not exist or cannot be read.
+    #[error("cannot read `{path}`: {source}")]
+    #[diagnostic(code(refmap::load::unreadable), help("check the path given to `--rules`"))]
+    Unreadable {
+        /// The path as given.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A folder without any `.rules` file.
+    #[error("no `.rules` file in `{path}`")]
+    #[diagnostic(code(refmap::load::empty), help("point `--rules` at a `.rules` file or a folder holding some"))]
+    Empty {
+        /// The path as given.
+        path: String,
+    },
+}
+
+/// The rules shipped in the binary (the `rules/` folder at build time).
+pub fn shipped(options: Options) -> Loaded {
+    let mut sources = SourceMap::new();
+    for (name, text) in SHIPPED_RULES {
+        sources.add(*name, *text);
+    }
+    front_end(sources, options)
+}
+
+/// Rules from files and folders (folders are searched recursively for
+/// `*.rules`, in path order).
+pub fn paths(paths: &[PathBuf], options: Options) -> Result<Loaded, LoadError> {
+    let mut sources = SourceMap::new();
+    for path in paths {
+        let mut files = Vec::new();
+        collect(path, &mut files)?;
+        if files.is_empty() {
+            return Err(LoadError::Empty {
+                path: path.display().to_string(),
+            });
+        }
+        for file in files {
+            let text = std::fs::read_to_string(&file).map_err(|source| LoadError::Unreadable {
+                path: file.display().to_string(),
+                source,
+            })?;
+            sources.add(file.display().to_string(), text);
+        }
+    }
+    Ok(front_end(sources, options))
+}
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    let unreadable = |source| LoadError::Unreadable {
+        path: path.display().to_string(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_dir() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(unreadable)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            collect(&entry, out)?;
+        } else if entry.extension().is_some_and(|e| e == "rules") {
+            out.push(entry);
+        }
+    }
+    Ok(())
+}
+
+/// Parses every file of `sources` and resolves them together.
+///
+/// When a file has a syntax error, its items are missing from resolution, so
+/// "unknown …" and "never required" findings are left out: they would be
+/// echoes of the syntax error, not problems of their own.
+pub fn front_end(sources: SourceMap, options: Options) -> Loaded {
+    let mut trees = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for (id, file) in sources.iter() {
+        match syntax::parse(id, file.text()) {
+            Ok(tree) => trees.push((id, tree)),
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    let syntax_failed = !diagnostics.is_empty();
+    let mut loaded = model::resolve(
+        sources,
+        &trees,
+        ResolveOptions {
+            min_strength: options.min_strength,
+        },
+    );
+    if syntax_failed {
+        loaded.diagnostics.retain(|d| {
+            !matches!(
+                d.code,
+                codes::UNKNOWN_CLAUSE | codes::UNKNOWN_REFERENTIAL | codes::UNKNOWN_EVIDENCE | codes::UNUSED_EVIDENCE
+            )
+        });
+    }
+    loaded.diagnostics.extend(diagnostics);
+    diagnostic::sort(&mut loaded.diagnostics);
+    loaded
+}

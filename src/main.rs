@@ -1,0 +1,289 @@
+//! The `refmap` command line: parses arguments, calls the library, prints.
+//!
+//! Exit codes (DESIGN §5): 0 success; 1 findings (lint errors, failed tests,
+//! inconsistent network); 2 usage or input error.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use refmap::diagnostic::Diagnostic;
+use refmap::load;
+use refmap::model::{Loaded, Rulebook};
+use refmap::source::SourceMap;
+use refmap::syntax;
+
+/// refmap — a rules engine for quality referentials.
+#[derive(Debug, Parser)]
+#[command(name = "refmap", version, about, long_about = None)]
+struct Cli {
+    /// Rules to use instead of the shipped ones (file or folder; repeatable).
+    #[arg(long = "rules", global = true, value_name = "PATH")]
+    rules: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Drop links rated below N before reasoning (unrated links stay).
+    #[arg(long = "min-strength", global = true, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=10))]
+    min_strength: Option<u8>,
+    /// When to colour human output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check the rules; exit 1 on any error.
+    Lint,
+    /// Print files in canonical form, in place (atomically) or with --check.
+    Fmt {
+        /// Only check: list files that are not formatted, exit 1 if any.
+        #[arg(long)]
+        check: bool,
+        /// Files to format; `-` reads standard input and writes standard output.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// The clause tree of one referential, or of all.
+    Clauses {
+        /// Referential id, e.g. `LABELIX`.
+        referential: Option<String>,
+    },
+}
+
+/// A usage or input error: exit code 2.
+#[derive(Debug)]
+struct InputError(String);
+
+impl<E: std::fmt::Display> From<E> for InputError {
+    fn from(e: E) -> Self {
+        InputError(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+    };
+    let ctx = Context { cli: &cli, color };
+    match ctx.run() {
+        Ok(code) => code,
+        Err(InputError(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+struct Context<'a> {
+    cli: &'a Cli,
+    color: bool,
+}
+
+impl Context<'_> {
+    fn run(&self) -> Result<ExitCode, InputError> {
+        match &self.cli.command {
+            Command::Lint => self.lint(),
+            Command::Fmt { check, files } => self.fmt(*check, files),
+            Command::Clauses { referential } => self.clauses(referential.as_deref()),
+        }
+    }
+
+    fn options(&self) -> load::Options {
+        load::Options {
+            min_strength: self.cli.min_strength,
+        }
+    }
+
+    /// Loads the rules without judging them (lint reports everything).
+    fn load_any(&self) -> Result<Loaded, InputError> {
+        if self.cli.rules.is_empty() {
+            Ok(load::shipped(self.options()))
+        } else {
+            load::paths(&self.cli.rules, self.options()).map_err(|e| InputError(e.to_string()))
+        }
+    }
+
+    /// Loads rules that must be free of errors to answer queries; errors are
+    /// printed and give exit code 1 (findings in the rules).
+    fn load_clean(&self) -> Result<Result<Rulebook, ExitCode>, InputError> {
+        let loaded = self.load_any()?;
+        if loaded.has_errors() {
+            let errors: Vec<&Diagnostic> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+            let mut err = std::io::stderr().lock();
+            for d in &errors {
+                let _ = writeln!(err, "{}", d.render(&loaded.rulebook.sources, self.color_err()));
+            }
+            let _ = writeln!(
+                err,
+                "error: the rules have {} error(s); run `refmap lint` for details",
+                errors.len()
+            );
+            return Ok(Err(ExitCode::from(1)));
+        }
+        Ok(Ok(loaded.rulebook))
+    }
+
+    fn color_err(&self) -> bool {
+        match self.cli.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn print_json<T: Serialize>(&self, value: &T) -> Result<(), InputError> {
+        let text = serde_json::to_string_pretty(value)?;
+        println!("{text}");
+        Ok(())
+    }
+
+    fn lint(&self) -> Result<ExitCode, InputError> {
+        let mut loaded = self.load_any()?;
+        refmap::lint::add_redundancy_warnings(&mut loaded);
+        let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+        let warnings = loaded.diagnostics.len() - errors;
+        let sources = &loaded.rulebook.sources;
+        match self.cli.format {
+            Format::Json => self.print_json(&LintJson {
+                diagnostics: loaded.diagnostics.iter().map(|d| d.to_json(sources)).collect(),
+                errors,
+                warnings,
+                files: sources.iter().count(),
+            })?,
+            Format::Human => {
+                let mut out = std::io::stdout().lock();
+                for d in &loaded.diagnostics {
+                    let _ = writeln!(out, "{}", d.render(sources, self.color));
+                }
+                let files = sources.iter().count();
+                let _ = writeln!(
+                    out,
+                    "{errors} error(s), {warnings} warning(s) in {files} file(s); {} referential(s), {} clause(s), {} evidence type(s), {} link(s), {} test(s)",
+                    loaded.rulebook.referentials.len(),
+                    loaded.rulebook.clauses.len(),
+                    loaded.rulebook.evidence_types.len(),
+                    loaded.rulebook.links.len(),
+                    loaded.rulebook.tests.len(),
+                );
+            }
+        }
+        Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    }
+
+    fn fmt(&self, check: bool, files: &[PathBuf]) -> Result<ExitCode, InputError> {
+        let mut unformatted = 0usize;
+        for path in files {
+            let (name, text) = if path == Path::new("-") {
+                let mut text = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(|e| InputError(format!("cannot read standard input: {e}")))?;
+                ("<stdin>".to_string(), text)
+            } else {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| InputError(format!("cannot read `{}`: {e}", path.display())))?;
+                (path.display().to_string(), text)
+            };
+            let mut sources = SourceMap::new();
+            let id = sources.add(name.clone(), text.clone());
+            let tree = match syntax::parse(id, &text) {
+                Ok(tree) => tree,
+                Err(errors) => {
+                    let mut err = std::io::stderr().lock();
+                    for d in &errors {
+                        let _ = writeln!(err, "{}", d.render(&sources, self.color_err()));
+                    }
+                    return Err(InputError(format!("`{name}` has syntax errors; nothing was written")));
+                }
+            };
+            let formatted = syntax::format(&tree, &text);
+            if path == Path::new("-") {
+                if check {
+                    if formatted != text {
+                        unformatted += 1;
+                        println!("<stdin>");
+                    }
+                } else {
+                    print!("{formatted}");
+                }
+            } else if formatted != text {
+                if check {
+                    unformatted += 1;
+                    println!("{name}");
+                } else {
+                    write_atomically(path, &formatted)
+                        .map_err(|e| InputError(format!("cannot write `{name}`: {e}")))?;
+                }
+            }
+        }
+        if check && unformatted > 0 {
+            eprintln!("{unformatted} file(s) not in canonical form; run `refmap fmt FILE...`");
+            return Ok(ExitCode::from(1));
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn clauses(&self, referential: Option<&str>) -> Result<ExitCode, InputError> {
+        let book = match self.load_clean()? {
+            Ok(book) => book,
+            Err(code) => return Ok(code),
+        };
+        let trees = refmap::query::clause_trees(&book, referential).map_err(|e| InputError(e.to_string()))?;
+        match self.cli.format {
+            Format::Json => self.print_json(&trees)?,
+            Format::Human => print!("{}", refmap::report::clause_trees(&trees)),
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// JSON output of `lint`.
+#[derive(Serialize)]
+struct LintJson {
+    diagnostics: Vec<refmap::diagnostic::DiagnosticJson>,
+    errors: usize,
+    warnings: usize,
+    files: usize,
+}
+
+/// Replaces `path` with `text` through a temporary file in the same folder,
+/// renamed over the original, keeping its permissions: the file is either
+/// the old one or the new one, never half-written.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(path)?.permissions();
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.as_file().set_permissions(permissions)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! The consistency check run when a network is built.
+//!
+//! Looks for violations of the three conditions of the module documentation,
+//! each by breadth-first searches over the ⊆ facts:
+//!
+//! 1. from every clause with a `X ⊄ Y` fact, search `up(X)` for `Y`;
+//! 2. from one clause of every strongly connected component of the ⊆ graph
+//!    that nothing outside it is contained in (a minimal clause: every other
+//!    clause's up-set includes one of theirs), search its up-set for both
+//!    ends of a `disjoint` link;
+//! 3. from both sides of every `intersects` link, search the two up-sets for
+//!    the two ends of a `disjoint` link.
+//!
+//! Steps 2 and 3 are skipped when there is no `disjoint` link. The cost is
+//! the sum of the up-sets searched, which stays small when clauses sit in
+//! shallow hierarchies with local links; no closure is ever stored.
+
+use petgraph::algo::kosaraju_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use super::adjacency::StepCode;
+use super::marks::Slot;
+use super::query::{ProofBuilder, Search};
+use super::{ClauseIdx, Conflict, ConflictKind, LinkId, Network};
+
+/// Every contradiction of `net`, at most one per accused link; `up_edges`
+/// are the ⊆ facts `(sub, sup, step)` the network was built from.
+pub(super) fn find_conflicts(net: &Network, up_edges: &[(u32, u32, StepCode)]) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    let mut accused = vec![false; net.links.len()];
+    let mut search = Search::new(net, &[]);
+    let n = net.clause_count as u32;
+
+    for x in 0..n {
+        if !net.not_sub_out.has_edges(x) {
+            continue;
+        }
+        search.up_from(Slot::Tmp, x, None);
+        for (y, step) in net.not_sub_out.edges(x) {
+            let Some(link) = step.link_id() else { continue };
+            if !search.marks(Slot::Tmp).contains(y) || !accuse(&mut accused, link) {
+                continue;
+            }
+            let mut proof = search.up_path(Slot::Tmp, y);
+            proof.push(step);
+            out.push(conflict(
+                net,
+                ConflictKind::NotSubset {
+                    link,
+                    sub: ClauseIdx(x),
+                    sup: ClauseIdx(y),
+                },
+                proof,
+            ));
+        }
+    }
+
+    if !net.has_disjoint() {
+        return out;
+    }
+
+    for z in minimal_clauses(net, up_edges) {
+        search.up_from(Slot::Tmp, z, None);
+        let ups = search.marks(Slot::Tmp).seen().to_vec();
+        for c in ups {
+            for (d, step) in net.disjoint.edges(c) {
+                let Some(link) = step.link_id() else { continue };
+                if !search.marks(Slot::Tmp).contains(d) || !accuse(&mut accused, link) {
+                    continue;
+                }
+                let mut proof = search.up_path(Slot::Tmp, c);
+                proof.extend(search.up_path(Slot::Tmp, d));
+                proof.push(step);
+                out.push(conflict(
+                    net,
+                    ConflictKind::SharedPart {
+                        link,
+                        part: ClauseIdx(z),
+                    },
+                    proof,
+                ));
+            }
+        }
+    }
+
+    for p in 0..n {
+        if !net.overlap.has_edges(p) {
+            continue;
+        }
+        search.up_from(Slot::UpA, p, None);
+        for (q, overlap_step) in net.overlap.edges(p) {
+            // Each link once, from its left clause; a link of a clause with
+            // itself is a `NotSubset` conflict already.
+            if overlap_step.is_reversed() || q == p {
+                continue;
+            }
+            let Some(intersects) = overlap_step.link_id() else {
+                continue;
+            };
+            search.up_from(Slot::UpB, q, None);
+            let ups = search.marks(Slot::UpB).seen().to_vec();
+            for d in ups {
+                for (c, step) in net.disjoint.edges(d) {
+                    let Some(link) = step.link_id() else { continue };
+                    if !search.marks(Slot::UpA).contains(c) || !accuse(&mut accused, link) {
+                        continue;
+                    }
+                    let mut proof = search.up_path(Slot::UpA, c);
+                    proof.extend(search.up_path(Slot::UpB, d));
+                    proof.push(overlap_step);
+                    proof.push(step);
+                    out.push(conflict(
+                        net,
+                        ConflictKind::SharedOverlap { link, intersects },
+                        proof,
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Marks `link` as accused; false when it already was.
+fn accuse(accused: &mut [bool], link: LinkId) -> bool {
+    match accused.get_mut(link.0 as usize) {
+        Some(a) if !*a => {
+            *a = true;
+            true
+        }
+        _ => false,
+    }
+}
+
+fn conflict(net: &Network, kind: ConflictKind, codes: Vec<StepCode>) -> Conflict {
+    let mut proof = ProofBuilder::default();
+    proof.extend(net, codes);
+    Conflict {
+        kind,
+        steps: proof.steps,
+    }
+}
+
+/// One clause of every strongly connected component of the ⊆ graph that
+/// has no ⊆ fact coming from outside it, in index order.
+fn minimal_clauses(net: &Network, up_edges: &[(u32, u32, StepCode)]) -> Vec<u32> {
+    let n = net.clause_count;
+    let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(n, up_edges.len());
+    for _ in 0..n {
+        graph.add_node(());
+    }
+    for &(x, y, _) in up_edges {
+        graph.add_edge(NodeIndex::new(x as usize), NodeIndex::new(y as usize), ());
+    }
+    let mut component = vec![0u32; n];
+    let components = kosaraju_scc(&graph);
+    for (id, members) in (0u32..).zip(&components) {
+        for v in members {
+            if let Some(c) = component.get_mut(v.index()) {
+                *c = id;
+            }
+        }
+    }
+    let mut out: Vec<u32> = components
+        .iter()
+        .filter_map(|members| {
+            let ids: Vec<u32> = members.iter().map(|v| v.index() as u32).collect();
+            let own = ids.first().and_then(|&v| component.get(v as usize).copied());
+            let entered = ids.iter().any(|&v| {
+                net.down
+                    .edges(v)
+                    .any(|(w, _)| component.get(w as usize).copied() != own)
+            });
+            if entered {
+                None
+            } else {
+                ids.into_iter().min()
+            }
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}

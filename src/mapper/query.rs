@@ -1,0 +1,697 @@
+//! Queries on a built network: the relation of two clauses with its proof,
+//! entailed subsets and overlaps, the clauses related to one, redundant links.
+//!
+//! Every query is a handful of breadth-first searches around its clauses.
+//! With `up(x)` the clauses containing `x` (⊆*), `down(x)` those contained
+//! in `x`, and `shared(x) = up(down(x) ∪ intersects-partners(down(x)))` the
+//! clauses a derivation shows to share obligations with `x`, a consistent
+//! network rules out, for clauses `a ≠ b`:
+//!
+//! | relation | ruled out when |
+//! |---|---|
+//! | `equals` | `core(a, b)` or `core(b, a)` |
+//! | `subset-of` | `b ⊆* a`, or `core(a, b)` |
+//! | `superset-of` | `a ⊆* b`, or `core(b, a)` |
+//! | `intersects` | `a ⊆* b`, `b ⊆* a`, or a `disjoint` link between `up(a)` and `up(b)` |
+//! | `disjoint` | `down(a) ∩ down(b) ≠ ∅`, or an `intersects` link between `down(a)` and `down(b)` |
+//!
+//! where `core(a, b)` — adding `a ⊆ b` breaks the network — is a `X ⊄ Y`
+//! fact with `X ∈ down(a)`, `Y ∈ up(b)`, or a `disjoint` link between
+//! `up(b)` and `shared(a)`. Each row is the incremental form of the three
+//! consistency conditions of the module documentation: adding `r(a, b)`
+//! can only break them through paths that use the new fact, and the
+//! violations that would not use it are excluded because the network is
+//! consistent. `tests/mapper_props.rs` checks the table against a
+//! brute-force set model.
+
+use std::collections::HashSet;
+
+use super::adjacency::{Csr, StepCode};
+use super::marks::{Scratch, Slot};
+use super::{Answer, ClauseIdx, Network, Relation, RelationSet, Step};
+
+/// A search source: the node, what it was reached from, its starting distance.
+type Source = (u32, Option<(u32, StepCode)>, u32);
+
+/// Why a relation is ruled out, before the proof is spelled out.
+#[derive(Debug, Clone, Copy)]
+enum Why {
+    /// The source of the up-search `up` is contained in `to`.
+    Sub { up: Slot, to: u32 },
+    /// `part` is in `down(a)` and `down(b)`.
+    CommonPart { part: u32 },
+    /// The `intersects` link `step` joins `p ∈ down(a)` and `q ∈ down(b)`.
+    OverlapBelow { p: u32, step: StepCode, q: u32 },
+    /// The `disjoint` link `step` joins `c ∈ up(a)` and `d ∈ up(b)`.
+    DisjointAbove { c: u32, step: StepCode, d: u32 },
+    /// The fact `x ⊄ y` (`step`) with `x` in the down-search `down` and `y`
+    /// in the up-search `up`.
+    NotSubset {
+        down: Slot,
+        x: u32,
+        step: StepCode,
+        up: Slot,
+        y: u32,
+    },
+    /// The `disjoint` link `step` joins `c` of the up-search `up` and `d` of
+    /// the shared-search `shared` (built over the down-search `down`).
+    DisjointShared {
+        up: Slot,
+        c: u32,
+        step: StepCode,
+        shared: Slot,
+        down: Slot,
+        d: u32,
+    },
+}
+
+/// A reason with the length of its proof.
+type Reason = Option<(u32, Why)>;
+
+/// The shorter of two reasons.
+fn shorter(x: Reason, y: Reason) -> Reason {
+    match (x, y) {
+        (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Whether `step` takes part in the search (not a removed link).
+fn allowed(removed: &[bool], step: StepCode) -> bool {
+    step.link_id()
+        .is_none_or(|l| !removed.get(l.0 as usize).copied().unwrap_or(false))
+}
+
+/// A query in progress: the network, the links it pretends are absent, and
+/// its visited sets (returned to the network's pool when dropped).
+pub(super) struct Search<'n> {
+    net: &'n Network,
+    removed: &'n [bool],
+    marks: Scratch,
+    shared_a_ready: bool,
+    shared_b_ready: bool,
+}
+
+impl Drop for Search<'_> {
+    fn drop(&mut self) {
+        self.net.pool.give_back(std::mem::take(&mut self.marks));
+    }
+}
+
+impl<'n> Search<'n> {
+    /// A search over `net` without the links marked in `removed`.
+    pub(super) fn new(net: &'n Network, removed: &'n [bool]) -> Search<'n> {
+        Search {
+            net,
+            removed,
+            marks: net.pool.take(),
+            shared_a_ready: false,
+            shared_b_ready: false,
+        }
+    }
+
+    /// The visited set `slot`.
+    pub(super) fn marks(&self, slot: Slot) -> &super::marks::Marks {
+        self.marks.get(slot)
+    }
+
+    /// Breadth-first search of `adjacency` from `sources` (sorted by
+    /// starting distance) into `slot`, stopping early once `target` is
+    /// visited.
+    fn closure(&mut self, slot: Slot, adjacency: &Csr, sources: &[Source], target: Option<u32>) {
+        let removed = self.removed;
+        let marks = self.marks.get_mut(slot);
+        marks.clear(self.net.clause_count);
+        let mut head = 0;
+        let mut next = 0;
+        loop {
+            let frontier = marks.seen().get(head).and_then(|&v| marks.dist(v));
+            let limit = match (frontier, sources.get(next)) {
+                (Some(f), _) => f,
+                (None, Some(s)) => s.2,
+                (None, None) => break,
+            };
+            while let Some(&(v, pred, d)) = sources.get(next) {
+                if d > limit {
+                    break;
+                }
+                marks.visit(v, pred, d);
+                next += 1;
+            }
+            if target.is_some_and(|t| marks.contains(t)) {
+                return;
+            }
+            let Some(&v) = marks.seen().get(head) else {
+                continue;
+            };
+            head += 1;
+            let d = marks.dist(v).unwrap_or(0) + 1;
+            for (w, step) in adjacency.edges(v) {
+                if allowed(removed, step) && marks.visit(w, Some((v, step)), d) && Some(w) == target {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// `up(x)` into `slot` (stopping at `target` if given).
+    pub(super) fn up_from(&mut self, slot: Slot, x: u32, target: Option<u32>) {
+        let net = self.net;
+        self.closure(slot, &net.up, &[(x, None, 0)], target);
+    }
+
+    /// `down(x)` into `slot`.
+    fn down_from(&mut self, slot: Slot, x: u32) {
+        let net = self.net;
+        self.closure(slot, &net.down, &[(x, None, 0)], None);
+    }
+
+    /// `up(S ∪ intersects-partners(S))` into `shared`, where `S` is the
+    /// content of the search `down`.
+    fn shared_over(&mut self, down: Slot, shared: Slot) {
+        let net = self.net;
+        let removed = self.removed;
+        let marks = self.marks.get(down);
+        let mut sources: Vec<Source> = Vec::with_capacity(marks.len() * 2);
+        for &z in marks.seen() {
+            sources.push((z, None, marks.dist(z).unwrap_or(0)));
+        }
+        for &p in marks.seen() {
+            let d = marks.dist(p).unwrap_or(0) + 1;
+            for (q, step) in net.overlap.edges(p) {
+                if allowed(removed, step) {
+                    sources.push((q, Some((p, step)), d));
+                }
+            }
+        }
+        sources.sort_by_key(|s| s.2);
+        self.closure(shared, &net.up, &sources, None);
+    }
+
+    /// The steps from a node back to the source of its search, last step
+    /// first for an up-search (first step first for a down-search).
+    fn trace(&self, slot: Slot, mut v: u32) -> Vec<StepCode> {
+        let marks = self.marks.get(slot);
+        let mut out = Vec::new();
+        while let Some((from, step)) = marks.pred(v) {
+            out.push(step);
+            v = from;
+        }
+        out
+    }
+
+    /// The chain `source ⊆ … ⊆ v` of an up-search.
+    pub(super) fn up_path(&self, slot: Slot, v: u32) -> Vec<StepCode> {
+        let mut steps = self.trace(slot, v);
+        steps.reverse();
+        steps
+    }
+
+    /// The chain `v ⊆ … ⊆ source` of a down-search.
+    fn down_path(&self, slot: Slot, v: u32) -> Vec<StepCode> {
+        self.trace(slot, v)
+    }
+
+    /// Why `v` of the shared-search `shared` shares obligations with the
+    /// source of the down-search `down`.
+    fn shared_path(&self, shared: Slot, down: Slot, v: u32) -> Vec<StepCode> {
+        let marks = self.marks.get(shared);
+        let mut out = Vec::new();
+        let mut cur = v;
+        while let Some((from, step)) = marks.pred(cur) {
+            if self.net.is_overlap_step(step) {
+                out.reverse();
+                out.push(step);
+                out.extend(self.down_path(down, from));
+                return out;
+            }
+            out.push(step);
+            cur = from;
+        }
+        out.reverse();
+        out.extend(self.down_path(down, cur));
+        out
+    }
+
+    /// The proof of a reason.
+    fn spell_out(&self, why: Why) -> Vec<StepCode> {
+        match why {
+            Why::Sub { up, to } => self.up_path(up, to),
+            Why::CommonPart { part } => {
+                let mut s = self.down_path(Slot::DownA, part);
+                s.extend(self.down_path(Slot::DownB, part));
+                s
+            }
+            Why::OverlapBelow { p, step, q } => {
+                let mut s = self.down_path(Slot::DownA, p);
+                s.push(step);
+                s.extend(self.down_path(Slot::DownB, q));
+                s
+            }
+            Why::DisjointAbove { c, step, d } => {
+                let mut s = self.up_path(Slot::UpA, c);
+                s.extend(self.up_path(Slot::UpB, d));
+                s.push(step);
+                s
+            }
+            Why::NotSubset {
+                down,
+                x,
+                step,
+                up,
+                y,
+            } => {
+                let mut s = self.down_path(down, x);
+                s.extend(self.up_path(up, y));
+                s.push(step);
+                s
+            }
+            Why::DisjointShared {
+                up,
+                c,
+                step,
+                shared,
+                down,
+                d,
+            } => {
+                let mut s = self.shared_path(shared, down, d);
+                s.extend(self.up_path(up, c));
+                s.push(step);
+                s
+            }
+        }
+    }
+
+    /// `to` is in the up-search `up`.
+    fn sub_reason(&self, up: Slot, to: u32) -> Reason {
+        self.marks
+            .get(up)
+            .dist(to)
+            .map(|d| (d, Why::Sub { up, to }))
+    }
+
+    /// `down(a)` and `down(b)` share a clause or an `intersects` link.
+    fn overlap_reason(&self) -> Reason {
+        let (da, db) = (self.marks.get(Slot::DownA), self.marks.get(Slot::DownB));
+        let mut best: Reason = None;
+        let (small, large) = if da.len() <= db.len() { (da, db) } else { (db, da) };
+        for &z in small.seen() {
+            if let (Some(x), Some(y)) = (small.dist(z), large.dist(z)) {
+                best = shorter(best, Some((x + y, Why::CommonPart { part: z })));
+            }
+        }
+        for &p in da.seen() {
+            let dp = da.dist(p).unwrap_or(0);
+            for (q, step) in self.net.overlap.edges(p) {
+                if let Some(dq) = db.dist(q).filter(|_| allowed(self.removed, step)) {
+                    best = shorter(best, Some((dp + dq + 1, Why::OverlapBelow { p, step, q })));
+                }
+            }
+        }
+        best
+    }
+
+    /// A `disjoint` link between `up(a)` and `up(b)`.
+    fn disjoint_above_reason(&self) -> Reason {
+        if !self.net.has_disjoint() {
+            return None;
+        }
+        let (ua, ub) = (self.marks.get(Slot::UpA), self.marks.get(Slot::UpB));
+        let mut best: Reason = None;
+        for &c in ua.seen() {
+            let dc = ua.dist(c).unwrap_or(0);
+            for (d, step) in self.net.disjoint.edges(c) {
+                if let Some(dd) = ub.dist(d).filter(|_| allowed(self.removed, step)) {
+                    best = shorter(best, Some((dc + dd + 1, Why::DisjointAbove { c, step, d })));
+                }
+            }
+        }
+        best
+    }
+
+    /// Adding `x ⊆ y` breaks the network, where `down` holds `down(x)`,
+    /// `up` holds `up(y)` and `shared` is (or becomes) `shared(x)`.
+    fn core_reason(&mut self, down: Slot, up: Slot, shared: Slot) -> Reason {
+        let net = self.net;
+        let removed = self.removed;
+        let mut best: Reason = None;
+        {
+            let (dm, um) = (self.marks.get(down), self.marks.get(up));
+            for &x in dm.seen() {
+                let dx = dm.dist(x).unwrap_or(0);
+                for (y, step) in net.not_sub_out.edges(x) {
+                    if let Some(dy) = um.dist(y).filter(|_| allowed(removed, step)) {
+                        let why = Why::NotSubset {
+                            down,
+                            x,
+                            step,
+                            up,
+                            y,
+                        };
+                        best = shorter(best, Some((dx + dy + 1, why)));
+                    }
+                }
+            }
+        }
+        if !net.has_disjoint() {
+            return best;
+        }
+        let up_has_disjoint = self
+            .marks
+            .get(up)
+            .seen()
+            .iter()
+            .any(|&c| net.disjoint.edges(c).any(|(_, s)| allowed(removed, s)));
+        if !up_has_disjoint {
+            return best;
+        }
+        let ready = match shared {
+            Slot::SharedA => &mut self.shared_a_ready,
+            _ => &mut self.shared_b_ready,
+        };
+        if !*ready {
+            *ready = true;
+            self.shared_over(down, shared);
+        }
+        let (um, sm) = (self.marks.get(up), self.marks.get(shared));
+        for &c in um.seen() {
+            let dc = um.dist(c).unwrap_or(0);
+            for (d, step) in net.disjoint.edges(c) {
+                if let Some(dd) = sm.dist(d).filter(|_| allowed(removed, step)) {
+                    let why = Why::DisjointShared {
+                        up,
+                        c,
+                        step,
+                        shared,
+                        down,
+                        d,
+                    };
+                    best = shorter(best, Some((dc + dd + 1, why)));
+                }
+            }
+        }
+        best
+    }
+
+    /// Fills `up(a)`, `down(a)` and forgets `shared(a)`.
+    fn prepare_a(&mut self, a: u32) {
+        self.up_from(Slot::UpA, a, None);
+        self.down_from(Slot::DownA, a);
+        self.shared_a_ready = false;
+    }
+
+    /// The relation of `a` to `b` (`a ≠ b`), with `a` prepared.
+    fn relate_prepared(&mut self, a: u32, b: u32) -> Answer {
+        self.up_from(Slot::UpB, b, None);
+        self.down_from(Slot::DownB, b);
+        self.shared_b_ready = false;
+        let sub_ab = self.sub_reason(Slot::UpA, b);
+        let sub_ba = self.sub_reason(Slot::UpB, a);
+        let core_ab = self.core_reason(Slot::DownA, Slot::UpB, Slot::SharedA);
+        let core_ba = self.core_reason(Slot::DownB, Slot::UpA, Slot::SharedB);
+        let excluded = [
+            (Relation::Equals, shorter(core_ab, core_ba)),
+            (Relation::SubsetOf, shorter(sub_ba, core_ab)),
+            (Relation::SupersetOf, shorter(sub_ab, core_ba)),
+            (
+                Relation::Intersects,
+                shorter(shorter(sub_ab, sub_ba), self.disjoint_above_reason()),
+            ),
+            (Relation::Disjoint, self.overlap_reason()),
+        ];
+        let mut relations = RelationSet::ALL;
+        let mut proof = ProofBuilder::default();
+        for (relation, reason) in excluded {
+            if let Some((_, why)) = reason {
+                relations = relations.without(relation);
+                proof.extend(self.net, self.spell_out(why));
+            }
+        }
+        Answer {
+            relations,
+            proof: proof.steps,
+        }
+    }
+
+    /// The relation of `a` to `b`.
+    pub(super) fn relation(&mut self, a: u32, b: u32) -> Answer {
+        if a == b {
+            return Answer {
+                relations: RelationSet::single(Relation::Equals),
+                proof: Vec::new(),
+            };
+        }
+        self.prepare_a(a);
+        self.relate_prepared(a, b)
+    }
+
+    /// `candidates ∪= content of slot`.
+    fn add_candidates(&mut self, from: Slot) {
+        let seen = self.marks.get(from).seen().to_vec();
+        let cand = self.marks.get_mut(Slot::Candidates);
+        for v in seen {
+            cand.visit(v, None, 0);
+        }
+    }
+
+    /// The sources reached from the content of `slot` over `adjacency`.
+    fn neighbours_of(&self, slot: Slot, adjacency: &Csr) -> Vec<Source> {
+        let mut out = Vec::new();
+        for &v in self.marks.get(slot).seen() {
+            for (w, step) in adjacency.edges(v) {
+                if allowed(self.removed, step) {
+                    out.push((w, None, 0));
+                }
+            }
+        }
+        out
+    }
+
+    /// Every clause whose relation to `a` is not `ALL`, in index order.
+    pub(super) fn related(&mut self, a: u32) -> Vec<(ClauseIdx, Answer)> {
+        let net = self.net;
+        self.prepare_a(a);
+        self.shared_over(Slot::DownA, Slot::SharedA);
+        self.shared_a_ready = true;
+        self.marks
+            .get_mut(Slot::Candidates)
+            .clear(net.clause_count);
+        self.add_candidates(Slot::SharedA);
+        // Clauses that cannot be a superset of `a`: below what `down(a)` sticks out of.
+        let sources = self.neighbours_of(Slot::DownA, &net.not_sub_out);
+        self.closure(Slot::Tmp, &net.down, &sources, None);
+        self.add_candidates(Slot::Tmp);
+        // Clauses that cannot be a subset of `a`: above what sticks out of `up(a)`.
+        let sources = self.neighbours_of(Slot::UpA, &net.not_sub_in);
+        self.closure(Slot::Tmp, &net.up, &sources, None);
+        self.add_candidates(Slot::Tmp);
+        if net.has_disjoint() {
+            // Below a clause disjoint from one sharing obligations with `a`.
+            let sources = self.neighbours_of(Slot::SharedA, &net.disjoint);
+            self.closure(Slot::Tmp, &net.down, &sources, None);
+            self.add_candidates(Slot::Tmp);
+            // Sharing obligations with a clause disjoint from `up(a)`.
+            let sources = self.neighbours_of(Slot::UpA, &net.disjoint);
+            self.closure(Slot::Tmp, &net.down, &sources, None);
+            self.shared_over(Slot::Tmp, Slot::Tmp2);
+            self.add_candidates(Slot::Tmp2);
+        }
+        let mut candidates = self.marks.get(Slot::Candidates).seen().to_vec();
+        candidates.sort_unstable();
+        let mut out = Vec::new();
+        for b in candidates {
+            if b == a {
+                continue;
+            }
+            let answer = self.relate_prepared(a, b);
+            if answer.relations != RelationSet::ALL {
+                out.push((ClauseIdx(b), answer));
+            }
+        }
+        out
+    }
+
+    /// Why `down(a)` and `down(b)` must share obligations (`a ≠ b`).
+    pub(super) fn overlap_proof(&mut self, a: u32, b: u32) -> Option<Vec<Step>> {
+        self.down_from(Slot::DownA, a);
+        self.down_from(Slot::DownB, b);
+        let (_, why) = self.overlap_reason()?;
+        let mut proof = ProofBuilder::default();
+        proof.extend(self.net, self.spell_out(why));
+        Some(proof.steps)
+    }
+
+    /// The visited nodes of `slot` other than `except`, in index order.
+    pub(super) fn sorted_content(&self, slot: Slot, except: u32) -> Vec<ClauseIdx> {
+        let mut out: Vec<u32> = self
+            .marks
+            .get(slot)
+            .seen()
+            .iter()
+            .copied()
+            .filter(|&v| v != except)
+            .collect();
+        out.sort_unstable();
+        out.into_iter().map(ClauseIdx).collect()
+    }
+
+    /// `down(x)` into the scratch slot.
+    pub(super) fn down_into_tmp(&mut self, x: u32) {
+        self.down_from(Slot::Tmp, x);
+    }
+}
+
+/// Steps without repetition, in first-use order.
+#[derive(Default)]
+pub(super) struct ProofBuilder {
+    seen: HashSet<Step>,
+    /// The steps so far.
+    pub(super) steps: Vec<Step>,
+}
+
+impl ProofBuilder {
+    /// Appends the steps not yet present.
+    pub(super) fn extend(&mut self, net: &Network, codes: Vec<StepCode>) {
+        for code in codes {
+            if let Some(step) = code.to_step(&net.hierarchy) {
+                if self.seen.insert(step) {
+                    self.steps.push(step);
+                }
+            }
+        }
+    }
+}
+
+impl Network {
+    /// The base relations still possible between `a` and `b`, with a proof.
+    ///
+    /// Sound and complete: exactly the `r` for which the network plus
+    /// `r(a, b)` has a set model. `relation(a, a)` is `{equals}`. In an
+    /// inconsistent network nothing is possible: the answer is empty and its
+    /// proof is the first conflict. Out-of-range clauses get the empty answer too.
+    pub fn relation(&self, a: ClauseIdx, b: ClauseIdx) -> Answer {
+        if let Some(conflict) = self.conflicts.first() {
+            return Answer {
+                relations: RelationSet::EMPTY,
+                proof: conflict.steps.clone(),
+            };
+        }
+        if !self.contains(a) || !self.contains(b) {
+            return Answer {
+                relations: RelationSet::EMPTY,
+                proof: Vec::new(),
+            };
+        }
+        Search::new(self, &[]).relation(a.0, b.0)
+    }
+
+    /// A shortest chain of ⊆ steps from `a` to `b`, when `a ⊆ b` is
+    /// entailed (the relation set is within `{equals, subset-of}`);
+    /// `Some(vec![])` when `a == b`.
+    ///
+    /// This is reachability over ⊆ facts, which is exactly entailment in a
+    /// consistent network; an inconsistent network entails everything, but
+    /// this query still answers by reachability so that a single bad link
+    /// does not make every clause carry evidence to every other.
+    pub fn entails_subset(&self, a: ClauseIdx, b: ClauseIdx) -> Option<Vec<Step>> {
+        if !self.contains(a) || !self.contains(b) {
+            return None;
+        }
+        if a == b {
+            return Some(Vec::new());
+        }
+        let mut search = Search::new(self, &[]);
+        search.up_from(Slot::UpA, a.0, Some(b.0));
+        if !search.marks(Slot::UpA).contains(b.0) {
+            return None;
+        }
+        let mut proof = ProofBuilder::default();
+        proof.extend(self, search.up_path(Slot::UpA, b.0));
+        Some(proof.steps)
+    }
+
+    /// A shortest proof that `a` and `b` share obligations (`disjoint` is
+    /// ruled out), when that is entailed; `Some(vec![])` when `a == b`.
+    /// Like [`Network::entails_subset`], answers from the declared facts
+    /// even in an inconsistent network.
+    pub fn entails_overlap(&self, a: ClauseIdx, b: ClauseIdx) -> Option<Vec<Step>> {
+        if !self.contains(a) || !self.contains(b) {
+            return None;
+        }
+        if a == b {
+            return Some(Vec::new());
+        }
+        Search::new(self, &[]).overlap_proof(a.0, b.0)
+    }
+
+    /// Every clause `b ≠ a` whose relation to `a` is not all five, with
+    /// the answer of [`Network::relation`], in index order.
+    ///
+    /// Explores from `a` only: the candidates are the clauses sharing
+    /// obligations with `a`, below what `a`'s parts stick out of, above what
+    /// sticks out of `a`'s containers, and those reached through `disjoint`
+    /// links from either; each candidate is then related to `a`. Empty in an
+    /// inconsistent network.
+    pub fn related(&self, a: ClauseIdx) -> Vec<(ClauseIdx, Answer)> {
+        if !self.is_consistent() || !self.contains(a) {
+            return Vec::new();
+        }
+        Search::new(self, &[]).related(a.0)
+    }
+
+    /// The clauses `b ≠ a` with `a ⊆ b` entailed, in index order.
+    pub fn supersets_of(&self, a: ClauseIdx) -> Vec<ClauseIdx> {
+        if !self.contains(a) {
+            return Vec::new();
+        }
+        let mut search = Search::new(self, &[]);
+        search.up_from(Slot::UpA, a.0, None);
+        search.sorted_content(Slot::UpA, a.0)
+    }
+
+    /// The clauses `b ≠ a` with `b ⊆ a` entailed, in index order.
+    pub fn subsets_of(&self, a: ClauseIdx) -> Vec<ClauseIdx> {
+        if !self.contains(a) {
+            return Vec::new();
+        }
+        let mut search = Search::new(self, &[]);
+        search.down_into_tmp(a.0);
+        search.sorted_content(Slot::Tmp, a.0)
+    }
+
+    /// Links already implied by the others, in decreasing index order.
+    ///
+    /// Links are tried from the last declared to the first; a link is
+    /// reported when the remaining links (without those already reported)
+    /// still give its clauses exactly its relation. Of two links that imply
+    /// each other (a duplicate, say) only the later one is reported, and
+    /// removing every reported link leaves a network with the same models.
+    /// Empty for an inconsistent network. One relation query per link.
+    pub fn redundant_links(&self) -> Vec<super::LinkId> {
+        if !self.is_consistent() {
+            return Vec::new();
+        }
+        let mut removed = vec![false; self.links.len()];
+        let mut out = Vec::new();
+        for (i, link) in self.links.iter().enumerate().rev() {
+            if !self.active.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            if let Some(r) = removed.get_mut(i) {
+                *r = true;
+            }
+            let answer = Search::new(self, &removed).relation(link.a.0, link.b.0);
+            if answer.relations == RelationSet::single(link.relation) {
+                out.push(super::LinkId(i as u32));
+            } else if let Some(r) = removed.get_mut(i) {
+                *r = false;
+            }
+        }
+        out
+    }
+
+    /// Whether `c` is a clause of the network.
+    fn contains(&self, c: ClauseIdx) -> bool {
+        (c.0 as usize) < self.clause_count
+    }
+}

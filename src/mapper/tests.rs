@@ -1,0 +1,1 @@
+//! Unit tests of the mapper: the examples of DESIGN §3 and the behaviour of each query.

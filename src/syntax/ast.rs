@@ -1,0 +1,554 @@
+//! The typed syntax tree of a `.rules` file, with byte spans.
+//!
+//! Equality ignores spans (see [`Span`]), so a tree re-parsed from its
+//! formatted text compares equal to the original. Items keep the order the
+//! user wrote them in; the model layer, not the tree, decides meaning.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::date::{Date, Duration};
+use crate::mapper::Relation;
+use crate::source::Span;
+
+/// A name with its place: an evidence type, a field, a referential or clause id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Name {
+    /// The text as written.
+    pub text: String,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// A string literal, unescaped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Str {
+    /// The value after unescaping.
+    pub value: String,
+    /// Where the literal (quotes included) stands.
+    pub span: Span,
+}
+
+/// `REF_ID:CLAUSE_ID`, e.g. `ISO15189-2022:6.4.1`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ClauseRef {
+    /// The referential id.
+    pub referential: String,
+    /// The clause id within it.
+    pub clause: String,
+    /// Where the reference stands.
+    pub span: Span,
+}
+
+impl fmt::Display for ClauseRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.referential, self.clause)
+    }
+}
+
+/// A whole file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct File {
+    /// Top-level items in source order.
+    pub items: Vec<Item>,
+}
+
+/// A top-level item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// `referential …`
+    Referential(Referential),
+    /// `evidence …`
+    Evidence(EvidenceType),
+    /// `mapping …`
+    Mapping(Mapping),
+    /// `test …`
+    Test(Test),
+}
+
+/// `referential REF_ID "title" { attrs clauses }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Referential {
+    /// Its id, e.g. `LABELIX`.
+    pub id: Name,
+    /// Its title.
+    pub title: Str,
+    /// `edition`, `publisher`, … in source order.
+    pub attrs: Vec<RefAttr>,
+    /// Top-level clauses.
+    pub clauses: Vec<Clause>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// The key of a referential attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RefAttrKey {
+    /// `edition`
+    Edition,
+    /// `publisher`
+    Publisher,
+    /// `url`
+    Url,
+    /// `language`
+    Language,
+    /// `source`
+    Source,
+    /// `note`
+    Note,
+}
+
+impl RefAttrKey {
+    /// The keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            RefAttrKey::Edition => "edition",
+            RefAttrKey::Publisher => "publisher",
+            RefAttrKey::Url => "url",
+            RefAttrKey::Language => "language",
+            RefAttrKey::Source => "source",
+            RefAttrKey::Note => "note",
+        }
+    }
+}
+
+/// `edition "2022"` and the like.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefAttr {
+    /// Which attribute.
+    pub key: RefAttrKey,
+    /// Its value.
+    pub value: Str,
+}
+
+/// `clause ID "title" { … }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    /// The clause id as written (`4.2`).
+    pub id: Name,
+    /// Its title.
+    pub title: Str,
+    /// Body items in source order; `None` when written without braces.
+    pub body: Option<Vec<ClauseItem>>,
+    /// The whole clause.
+    pub span: Span,
+}
+
+impl Clause {
+    /// Body items (empty without a body).
+    pub fn items(&self) -> &[ClauseItem] {
+        self.body.as_deref().unwrap_or(&[])
+    }
+}
+
+/// An item in a clause body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClauseItem {
+    /// `summary "…"`
+    Summary(Str),
+    /// `note "…"`
+    Note(Str),
+    /// `requires EXPR`
+    Requires(Expr),
+    /// `applies if COND`
+    AppliesIf(Cond),
+    /// A sub-clause.
+    Clause(Clause),
+}
+
+/// `evidence IDENT "title" { valid …  field … }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceType {
+    /// The type name.
+    pub name: Name,
+    /// Its title.
+    pub title: Str,
+    /// Body items; `None` when written without braces.
+    pub body: Option<Vec<EvidenceItem>>,
+    /// The whole item.
+    pub span: Span,
+}
+
+impl EvidenceType {
+    /// Body items (empty without a body).
+    pub fn items(&self) -> &[EvidenceItem] {
+        self.body.as_deref().unwrap_or(&[])
+    }
+}
+
+/// An item in an evidence type body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EvidenceItem {
+    /// `valid 12 months`
+    Valid(Duration, Span),
+    /// `field name: type`
+    Field(Name, FieldType),
+}
+
+/// The declared type of an evidence field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    /// Free text.
+    Text,
+    /// A number.
+    Number,
+    /// A date.
+    Date,
+    /// `true` / `false`.
+    Bool,
+    /// A list of values.
+    List,
+}
+
+impl FieldType {
+    /// The keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            FieldType::Text => "text",
+            FieldType::Number => "number",
+            FieldType::Date => "date",
+            FieldType::Bool => "bool",
+            FieldType::List => "list",
+        }
+    }
+}
+
+/// `mapping "title" { source … note … links }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mapping {
+    /// Its title.
+    pub title: Str,
+    /// `source` and `note` attributes in source order.
+    pub attrs: Vec<MappingAttr>,
+    /// Its links.
+    pub links: Vec<Link>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// A `source` or `note` attribute of a mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MappingAttr {
+    /// `source "…"`
+    Source(Str),
+    /// `note "…"`
+    Note(Str),
+}
+
+/// `A RELATION B { … }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// Left clause.
+    pub a: ClauseRef,
+    /// The declared relation of `a` to `b`.
+    pub relation: Relation,
+    /// Where the relation keyword stands.
+    pub relation_span: Span,
+    /// Right clause.
+    pub b: ClauseRef,
+    /// Attributes; `None` when written without braces.
+    pub body: Option<Vec<LinkAttr>>,
+    /// The whole link.
+    pub span: Span,
+}
+
+impl Link {
+    /// Attributes (empty without a body).
+    pub fn attrs(&self) -> &[LinkAttr] {
+        self.body.as_deref().unwrap_or(&[])
+    }
+}
+
+/// How a link's relation was established (NIST IR 8477 rationale).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rationale {
+    /// Same words.
+    Syntactic,
+    /// Same meaning.
+    Semantic,
+    /// Same effect in practice.
+    Functional,
+}
+
+impl Rationale {
+    /// The keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Rationale::Syntactic => "syntactic",
+            Rationale::Semantic => "semantic",
+            Rationale::Functional => "functional",
+        }
+    }
+}
+
+/// A link attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkAttr {
+    /// `strength N` (checked to be 1..=10 by the model).
+    Strength(u64, Span),
+    /// `rationale …`
+    Rationale(Rationale, Span),
+    /// `note "…"`
+    Note(Str),
+    /// `source "…"`
+    Source(Str),
+}
+
+/// A requirement expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What it says.
+    pub kind: ExprKind,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// The forms of a requirement expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// `all { … }`
+    All(Vec<Expr>),
+    /// `any { … }`
+    Any(Vec<Expr>),
+    /// `at least N of { … }`
+    AtLeast {
+        /// N.
+        n: u64,
+        /// Where N stands.
+        n_span: Span,
+        /// The alternatives.
+        of: Vec<Expr>,
+    },
+    /// `not EXPR`
+    Not(Box<Expr>),
+    /// `evidence TYPE where … within … count >= N`
+    Evidence(EvidenceRequirement),
+    /// `clause REF:ID`
+    Clause(ClauseRef),
+    /// `attested`: only an assessment can meet it.
+    Attested,
+}
+
+/// `evidence TYPE (where COND)? (within DURATION)? (count >= N)?`
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceRequirement {
+    /// The evidence type.
+    pub ty: Name,
+    /// Condition on fields.
+    pub where_: Option<Cond>,
+    /// Maximum age of the evidence, from its date.
+    pub within: Option<(Duration, Span)>,
+    /// Minimum number of matching items.
+    pub count: Option<(u64, Span)>,
+}
+
+/// A condition over evidence fields or the site profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cond {
+    /// What it says.
+    pub kind: CondKind,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// The forms of a condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CondKind {
+    /// `a or b or …` (two or more).
+    Or(Vec<Cond>),
+    /// `a and b and …` (two or more).
+    And(Vec<Cond>),
+    /// `not a`
+    Not(Box<Cond>),
+    /// `( a )`, kept so formatting preserves the user's grouping.
+    Group(Box<Cond>),
+    /// `field OP value`
+    Compare {
+        /// The field.
+        field: Name,
+        /// The operator.
+        op: CmpOp,
+        /// The value.
+        value: Value,
+    },
+    /// `field in [v, …]`
+    In {
+        /// The field.
+        field: Name,
+        /// The values.
+        values: Vec<Value>,
+    },
+    /// `field contains v`
+    Contains {
+        /// The field.
+        field: Name,
+        /// The value.
+        value: Value,
+    },
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<=`
+    Le,
+    /// `>=`
+    Ge,
+    /// `<`
+    Lt,
+    /// `>`
+    Gt,
+}
+
+impl CmpOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Le => "<=",
+            CmpOp::Ge => ">=",
+            CmpOp::Lt => "<",
+            CmpOp::Gt => ">",
+        }
+    }
+}
+
+/// A literal value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    /// What it is.
+    pub kind: ValueKind,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// The forms of a literal value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueKind {
+    /// `"text"`
+    Str(String),
+    /// `12`, `-1.5`
+    Number(f64),
+    /// `2026-11-01`
+    Date(Date),
+    /// `true` / `false`
+    Bool(bool),
+    /// `[a, b]`
+    List(Vec<Value>),
+}
+
+/// A clause status, as written in tests and reported by evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Every obligation is shown to be fulfilled.
+    Met,
+    /// Some obligations are shown to be fulfilled.
+    Partial,
+    /// Shown not to be fulfilled.
+    NotMet,
+    /// The clause does not apply to this site.
+    NotApplicable,
+    /// Nothing shows either way.
+    Unknown,
+}
+
+impl Status {
+    /// The keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::Partial => "partial",
+            Status::NotMet => "not-met",
+            Status::NotApplicable => "not-applicable",
+            Status::Unknown => "unknown",
+        }
+    }
+
+    /// Parses a keyword.
+    pub fn from_keyword(s: &str) -> Option<Status> {
+        Some(match s {
+            "met" => Status::Met,
+            "partial" => Status::Partial,
+            "not-met" => Status::NotMet,
+            "not-applicable" => Status::NotApplicable,
+            "unknown" => Status::Unknown,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.keyword())
+    }
+}
+
+/// `test "name" { … }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Test {
+    /// Its name.
+    pub name: Str,
+    /// Items in source order.
+    pub items: Vec<TestItem>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// An item of a test.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestItem {
+    /// `as-of DATE`
+    AsOf(Date, Span),
+    /// `profile IDENT value`
+    Profile(Name, Value),
+    /// `given evidence TYPE { key value … }`
+    GivenEvidence {
+        /// The evidence type.
+        ty: Name,
+        /// Fields (`date` and `expires` are the item's dates); `None` without braces.
+        fields: Option<Vec<(Name, Value)>>,
+        /// The whole item.
+        span: Span,
+    },
+    /// `given assessment REF:ID STATUS`
+    GivenAssessment {
+        /// The clause.
+        clause: ClauseRef,
+        /// The verdict.
+        status: Status,
+        /// The whole item.
+        span: Span,
+    },
+    /// `expect REF:ID STATUS (via REF:ID)?`
+    ExpectStatus {
+        /// The clause.
+        clause: ClauseRef,
+        /// The expected status.
+        status: Status,
+        /// The clause it must be carried from.
+        via: Option<ClauseRef>,
+        /// The whole item.
+        span: Span,
+    },
+    /// `expect relation A R B`
+    ExpectRelation {
+        /// Left clause.
+        a: ClauseRef,
+        /// The only relation expected to remain possible.
+        relation: Relation,
+        /// Right clause.
+        b: ClauseRef,
+        /// The whole item.
+        span: Span,
+    },
+}

@@ -1,0 +1,351 @@
+//! Text → syntax tree: the pest grammar, lowering to [`ast`] with spans, and
+//! the canonical formatter.
+//!
+//! Parsing is bounded: a cheap pre-scan rejects nesting deeper than the
+//! grammar could ever need before pest recurses into it, and lowering counts
+//! clause and expression depth against [`MAX_DEPTH`], so no input can
+//! overflow the stack.
+
+pub mod ast;
+mod format;
+mod lower;
+
+use pest::error::{ErrorVariant, InputLocation};
+use pest::Parser as _;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+
+pub use format::format;
+
+/// Deepest nesting of clauses, and of expressions or conditions, accepted.
+pub const MAX_DEPTH: usize = 64;
+
+/// Bracket nesting beyond which the pre-scan refuses a file outright: the
+/// deepest legal file nests a referential, 64 clauses and 64 expressions.
+const MAX_BRACKETS: usize = 2 * MAX_DEPTH + 8;
+
+/// Largest file accepted, in bytes.
+pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
+
+/// Stable diagnostic codes of this stage.
+pub mod codes {
+    /// The text does not follow the grammar.
+    pub const UNEXPECTED: &str = "refmap::syntax::unexpected";
+    /// Clauses, expressions or conditions nest deeper than allowed.
+    pub const TOO_DEEP: &str = "refmap::syntax::too-deep";
+    /// A date that is not a day of the calendar.
+    pub const INVALID_DATE: &str = "refmap::syntax::invalid-date";
+    /// A number too large to represent.
+    pub const NUMBER_OUT_OF_RANGE: &str = "refmap::syntax::number-out-of-range";
+    /// The file is larger than [`super::MAX_FILE_BYTES`].
+    pub const TOO_LARGE: &str = "refmap::syntax::too-large";
+}
+
+mod grammar {
+    #![allow(missing_docs)]
+    //! The pest parser generated from `grammar/refmap.pest`.
+
+    /// The generated parser.
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/refmap.pest"]
+    pub struct RulesParser;
+}
+
+use grammar::{Rule, RulesParser};
+
+/// Parses one file. On a syntax error the file yields no tree and exactly one
+/// diagnostic (pest stops at the first); errors found while lowering (bad
+/// dates, excessive depth) are all collected.
+pub fn parse(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(vec![Diagnostic::error(
+            codes::TOO_LARGE,
+            file,
+            Span::new(0, 0),
+            format!("file is larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024)),
+        )
+        .with_help("split the rules into several files")]);
+    }
+    if let Some(span) = prescan_depth(text) {
+        return Err(vec![Diagnostic::error(
+            codes::TOO_DEEP,
+            file,
+            span,
+            format!("nesting deeper than {MAX_DEPTH} levels"),
+        )
+        .with_label("too deep from here")
+        .with_help("flatten the structure: split deep `all`/`any` groups or sub-clauses")]);
+    }
+    let pairs = match RulesParser::parse(Rule::file, text) {
+        Ok(pairs) => pairs,
+        Err(error) => return Err(vec![syntax_error(file, text, &error)]),
+    };
+    lower::lower_file(file, pairs)
+}
+
+/// Finds the first place where brackets or `not` chains nest deeper than
+/// [`MAX_BRACKETS`], skipping strings and comments.
+fn prescan_depth(text: &str) -> Option<Span> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut nots = 0usize;
+    let mut i = 0usize;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => {
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    match c {
+                        b'\\' => i += 2,
+                        b'"' | b'\n' => break,
+                        _ => i += 1,
+                    }
+                }
+                nots = 0;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+                continue;
+            }
+            b'{' | b'(' | b'[' => depth += 1,
+            b'}' | b')' | b']' => {
+                depth = depth.saturating_sub(1);
+                nots = 0;
+            }
+            b'n' if bytes.get(i..i + 3) == Some(b"not")
+                && !bytes.get(i + 3).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+                && !(i > 0 && bytes.get(i - 1).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')) =>
+            {
+                nots += 1;
+                i += 3;
+                if depth + nots > MAX_BRACKETS {
+                    return Some(Span::new(i - 3, i));
+                }
+                continue;
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            _ => nots = 0,
+        }
+        if depth + nots > MAX_BRACKETS {
+            return Some(Span::new(i, i + 1));
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Turns pest's error into a diagnostic that names what was expected in the
+/// user's words.
+fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
+    let (start, end) = match error.location {
+        InputLocation::Pos(p) => (p, p),
+        InputLocation::Span((s, e)) => (s, e),
+    };
+    let found = describe_found(text, start);
+    let end = if end > start { end } else { start + found.1 };
+    let span = Span::new(start, end.min(text.len()).max(start));
+    let (message, help) = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut expected: Vec<&'static str> = positives.iter().map(|r| describe(*r)).collect();
+            expected.sort_unstable();
+            expected.dedup();
+            let list = join_alternatives(&expected);
+            let message = if list.is_empty() {
+                format!("unexpected {}", found.0)
+            } else {
+                format!("expected {list}, found {}", found.0)
+            };
+            (message, help_for(positives))
+        }
+        ErrorVariant::CustomError { message } => (message.to_lowercase(), None),
+    };
+    let diagnostic = Diagnostic::error(codes::UNEXPECTED, file, span, message)
+        .with_label(format!("unexpected {}", found.0));
+    match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
+}
+
+/// What stands at `offset`, for "found …", and its length in bytes.
+fn describe_found(text: &str, offset: usize) -> (String, usize) {
+    let rest = text.get(offset..).unwrap_or("");
+    let Some(first) = rest.chars().next() else {
+        return ("end of file".to_string(), 0);
+    };
+    if first.is_alphanumeric() || first == '_' {
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+            .take(40)
+            .collect();
+        let len = word.len();
+        return (format!("`{word}`"), len);
+    }
+    if first == '"' {
+        return ("a string".to_string(), 1);
+    }
+    (format!("`{first}`"), first.len_utf8())
+}
+
+fn join_alternatives(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn help_for(positives: &[Rule]) -> Option<String> {
+    if positives.contains(&Rule::relation) {
+        return Some("a link reads `REF:ID relation REF:ID`, e.g. `LABELIX:4.2 subset-of ISO15189-2022:6.4`".into());
+    }
+    if positives.contains(&Rule::clause_ref) {
+        return Some("clause references are written `REF_ID:CLAUSE_ID` with no spaces, e.g. `ISO15189-2022:6.4.1`".into());
+    }
+    if positives.contains(&Rule::duration) {
+        return Some("durations are a whole number and a unit: `day(s)`, `week(s)`, `month(s)`, `year(s)`".into());
+    }
+    if positives.contains(&Rule::string) {
+        return Some("strings are double-quoted; escape `\"` and `\\` with a backslash".into());
+    }
+    None
+}
+
+/// The user-facing name of a grammar rule.
+fn describe(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of file",
+        Rule::referential | Rule::kw_referential => "`referential`",
+        Rule::evidence_type | Rule::kw_evidence => "`evidence`",
+        Rule::mapping | Rule::kw_mapping => "`mapping`",
+        Rule::test | Rule::kw_test => "`test`",
+        Rule::ref_attr | Rule::ref_attr_key => {
+            "a referential attribute (`edition`, `publisher`, `url`, `language`, `source`, `note`)"
+        }
+        Rule::clause | Rule::kw_clause | Rule::clause_expr => "`clause`",
+        Rule::clause_body | Rule::evidence_body | Rule::link_body | Rule::given_body => "`{`",
+        Rule::summary | Rule::kw_summary => "`summary`",
+        Rule::note | Rule::kw_note => "`note`",
+        Rule::requires | Rule::kw_requires => "`requires`",
+        Rule::applies | Rule::kw_applies => "`applies if`",
+        Rule::kw_if => "`if`",
+        Rule::valid | Rule::kw_valid => "`valid`",
+        Rule::field | Rule::kw_field => "`field`",
+        Rule::field_type => "a field type (`text`, `number`, `date`, `bool`, `list`)",
+        Rule::mapping_attr | Rule::mapping_attr_key => "`source` or `note`",
+        Rule::link => "a link (`REF:ID relation REF:ID`)",
+        Rule::strength | Rule::kw_strength => "`strength`",
+        Rule::rationale | Rule::kw_rationale => "`rationale`",
+        Rule::rationale_kind => "a rationale (`syntactic`, `semantic`, `functional`)",
+        Rule::source | Rule::kw_source => "`source`",
+        Rule::relation => {
+            "a relation (`equals`, `subset-of`, `superset-of`, `intersects`, `disjoint`)"
+        }
+        Rule::expr
+        | Rule::all_expr
+        | Rule::any_expr
+        | Rule::at_least_expr
+        | Rule::not_expr
+        | Rule::evidence_expr
+        | Rule::attested => {
+            "a requirement (`all`, `any`, `at least`, `not`, `evidence`, `clause`, `attested`)"
+        }
+        Rule::kw_all => "`all`",
+        Rule::kw_any => "`any`",
+        Rule::kw_at => "`at least`",
+        Rule::kw_least => "`least`",
+        Rule::kw_of => "`of`",
+        Rule::kw_not | Rule::not_atom => "`not`",
+        Rule::where_part | Rule::kw_where => "`where`",
+        Rule::within_part | Rule::kw_within => "`within`",
+        Rule::count_part | Rule::kw_count => "`count >=`",
+        Rule::cond | Rule::conj | Rule::group | Rule::compare | Rule::in_atom | Rule::contains_atom => {
+            "a condition (`field == value`, `field in [..]`, `field contains value`)"
+        }
+        Rule::kw_or => "`or`",
+        Rule::kw_and => "`and`",
+        Rule::kw_in => "`in`",
+        Rule::kw_contains => "`contains`",
+        Rule::cmp => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
+        Rule::value | Rule::list | Rule::boolean => {
+            "a value (string, number, date, `true`, `false` or `[..]`)"
+        }
+        Rule::as_of | Rule::kw_as_of => "`as-of`",
+        Rule::profile | Rule::kw_profile => "`profile`",
+        Rule::given_evidence | Rule::given_assessment | Rule::kw_given => "`given`",
+        Rule::given_field => "a field name and value",
+        Rule::kw_assessment => "`assessment`",
+        Rule::expect_status | Rule::expect_relation | Rule::kw_expect => "`expect`",
+        Rule::via | Rule::kw_via => "`via`",
+        Rule::kw_relation => "`relation`",
+        Rule::status => "a status (`met`, `partial`, `not-met`, `not-applicable`, `unknown`)",
+        Rule::ident => "a name (letters, digits, `_`)",
+        Rule::ref_id => "a referential id (e.g. `ISO15189-2022`)",
+        Rule::clause_id => "a clause id (e.g. `6.4.1`)",
+        Rule::clause_ref => "a clause reference (`REF_ID:CLAUSE_ID`)",
+        Rule::int => "a whole number",
+        Rule::number => "a number",
+        Rule::date => "a date (`YYYY-MM-DD`)",
+        Rule::duration | Rule::duration_amount => "a duration (e.g. `12 months`)",
+        Rule::duration_unit => "a duration unit (`days`, `weeks`, `months`, `years`)",
+        Rule::string | Rule::string_inner => "a string",
+        Rule::file => "an item (`referential`, `evidence`, `mapping`, `test`)",
+        // Silent rules never reach an error; named here so the match stays total.
+        Rule::item => "an item (`referential`, `evidence`, `mapping`, `test`)",
+        Rule::clause_item => "a clause item (`summary`, `note`, `requires`, `applies if`, `clause`)",
+        Rule::evidence_item => "`valid` or `field`",
+        Rule::link_attr => "a link attribute (`strength`, `rationale`, `note`, `source`)",
+        Rule::atom => "a condition (`field == value`, `field in [..]`, `field contains value`)",
+        Rule::test_item => "a test item (`as-of`, `profile`, `given`, `expect`)",
+        Rule::ident_char | Rule::ref_char | Rule::string_char => "a character",
+        Rule::WHITESPACE | Rule::COMMENT => "whitespace",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_error(text: &str) -> Diagnostic {
+        match parse(FileId(0), text) {
+            Err(mut d) if !d.is_empty() => d.remove(0),
+            other => Diagnostic::error("none", FileId(0), Span::default(), format!("{other:?}")),
+        }
+    }
+
+    #[test]
+    fn names_the_expected_relation() {
+        let d = first_error("mapping \"m\" { A:1 equal B:2 }");
+        assert_eq!(d.code, codes::UNEXPECTED);
+        assert!(d.message.contains("a relation (`equals`"), "{}", d.message);
+        assert!(d.message.contains("found `equal`"), "{}", d.message);
+        assert_eq!(d.primary.span.start, 18);
+    }
+
+    #[test]
+    fn keywords_are_whole_words() {
+        let d = first_error("evidence x \"t\" { notes \"n\" }");
+        assert_eq!(d.code, codes::UNEXPECTED);
+        assert!(parse(FileId(0), "evidence valid_x \"t\" { valid 1 year }").is_ok());
+    }
+
+    #[test]
+    fn deep_nesting_is_a_diagnostic_not_a_crash() {
+        let text = format!(
+            "referential R \"r\" {{ clause 1 \"c\" {{ requires {} evidence x {} }} }}",
+            "all { ".repeat(100_000),
+            "} ".repeat(100_000)
+        );
+        let d = first_error(&text);
+        assert_eq!(d.code, codes::TOO_DEEP);
+        let nots = format!(
+            "referential R \"r\" {{ clause 1 \"c\" {{ requires {} evidence x }} }}",
+            "not ".repeat(100_000)
+        );
+        assert_eq!(first_error(&nots).code, codes::TOO_DEEP);
+    }
+}
