@@ -38,8 +38,18 @@ struct Cli {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// Readable text (coloured on a terminal).
     Human,
+    /// JSON for tools.
     Json,
+    /// Graphviz DOT (`export` only).
+    Dot,
+    /// Mermaid flowchart (`export` only).
+    Mermaid,
+    /// CSV (`export` only).
+    Csv,
+    /// JUnit XML (`test` only).
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -67,6 +77,32 @@ enum Command {
         /// Referential id, e.g. `LABELIX`.
         referential: Option<String>,
     },
+    /// The possible relations of clause A to clause B, with proof.
+    Relate {
+        /// Clause A, `REF:ID`.
+        a: String,
+        /// Clause B, `REF:ID`.
+        b: String,
+    },
+    /// Every clause with an entailed relation to A.
+    Equivalents {
+        /// Clause A, `REF:ID`.
+        a: String,
+        /// Only clauses of this referential.
+        #[arg(long, value_name = "REF_ID")]
+        to: Option<String>,
+    },
+    /// What holding one referential covers of another.
+    Coverage {
+        /// The referential held.
+        #[arg(long, value_name = "REF_ID")]
+        from: String,
+        /// The referential covered.
+        #[arg(long, value_name = "REF_ID")]
+        to: String,
+    },
+    /// The mapping network (declared and derived links) as dot, mermaid, csv or json.
+    Export,
 }
 
 /// A usage or input error: exit code 2.
@@ -113,6 +149,19 @@ impl Context<'_> {
             Command::Lint => self.lint(),
             Command::Fmt { check, files } => self.fmt(*check, files),
             Command::Clauses { referential } => self.clauses(referential.as_deref()),
+            Command::Relate { a, b } => self.query(|book| {
+                let r = refmap::query::relate(book, a, b)?;
+                Ok((refmap::report::relate(&r), serde_json::to_value(&r)?))
+            }),
+            Command::Equivalents { a, to } => self.query(|book| {
+                let r = refmap::query::equivalents(book, a, to.as_deref())?;
+                Ok((refmap::report::equivalents(&r), serde_json::to_value(&r)?))
+            }),
+            Command::Coverage { from, to } => self.query(|book| {
+                let r = refmap::query::coverage(book, from, to)?;
+                Ok((refmap::report::coverage(&r), serde_json::to_value(&r)?))
+            }),
+            Command::Export => self.export(),
         }
     }
 
@@ -166,6 +215,7 @@ impl Context<'_> {
     }
 
     fn lint(&self) -> Result<ExitCode, InputError> {
+        self.formats(&[Format::Human, Format::Json])?;
         let mut loaded = self.load_any()?;
         refmap::lint::add_redundancy_warnings(&mut loaded);
         let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
@@ -178,7 +228,7 @@ impl Context<'_> {
                 warnings,
                 files: sources.iter().count(),
             })?,
-            Format::Human => {
+            _ => {
                 let mut out = std::io::stdout().lock();
                 for d in &loaded.diagnostics {
                     let _ = writeln!(out, "{}", d.render(sources, self.color));
@@ -251,7 +301,56 @@ impl Context<'_> {
         Ok(ExitCode::SUCCESS)
     }
 
+    /// Refuses a `--format` that the command does not produce.
+    fn formats(&self, allowed: &[Format]) -> Result<(), InputError> {
+        if allowed.contains(&self.cli.format) {
+            Ok(())
+        } else {
+            let name = |f: &Format| f.to_possible_value().map_or_else(String::new, |v| format!("`{}`", v.get_name()));
+            Err(InputError(format!(
+                "this command does not write {}; use {}",
+                name(&self.cli.format),
+                allowed.iter().map(name).collect::<Vec<_>>().join(" or ")
+            )))
+        }
+    }
+
+    /// Runs a query that has a human and a JSON rendering.
+    fn query(
+        &self,
+        answer: impl FnOnce(&Rulebook) -> Result<(String, serde_json::Value), InputError>,
+    ) -> Result<ExitCode, InputError> {
+        self.formats(&[Format::Human, Format::Json])?;
+        let book = match self.load_clean()? {
+            Ok(book) => book,
+            Err(code) => return Ok(code),
+        };
+        let (human, json) = answer(&book)?;
+        match self.cli.format {
+            Format::Json => self.print_json(&json)?,
+            _ => print!("{human}"),
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn export(&self) -> Result<ExitCode, InputError> {
+        self.formats(&[Format::Human, Format::Dot, Format::Mermaid, Format::Csv, Format::Json])?;
+        let book = match self.load_clean()? {
+            Ok(book) => book,
+            Err(code) => return Ok(code),
+        };
+        let export = refmap::query::export(&book);
+        match self.cli.format {
+            Format::Json => self.print_json(&export)?,
+            Format::Mermaid => print!("{}", refmap::report::export_mermaid(&export)),
+            Format::Csv => print!("{}", refmap::report::export_csv(&export)),
+            _ => print!("{}", refmap::report::export_dot(&export)),
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
     fn clauses(&self, referential: Option<&str>) -> Result<ExitCode, InputError> {
+        self.formats(&[Format::Human, Format::Json])?;
         let book = match self.load_clean()? {
             Ok(book) => book,
             Err(code) => return Ok(code),
@@ -259,7 +358,7 @@ impl Context<'_> {
         let trees = refmap::query::clause_trees(&book, referential).map_err(|e| InputError(e.to_string()))?;
         match self.cli.format {
             Format::Json => self.print_json(&trees)?,
-            Format::Human => print!("{}", refmap::report::clause_trees(&trees)),
+            _ => print!("{}", refmap::report::clause_trees(&trees)),
         }
         Ok(ExitCode::SUCCESS)
     }

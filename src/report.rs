@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::query::{ClauseTree, ReferentialTree};
+use crate::mapper::Relation;
+use crate::query::{ClauseTree, Cover, Coverage, Equivalents, Kinship, NetworkExport, ProofStep, ReferentialTree, Relate};
 
 /// The clause trees, indented two spaces a level.
 pub fn clause_trees(trees: &[ReferentialTree]) -> String {
@@ -24,4 +25,203 @@ fn clause_tree(out: &mut String, c: &ClauseTree, depth: usize) {
     for k in &c.children {
         clause_tree(out, k, depth + 1);
     }
+}
+
+/// Proof steps, one per line, indented.
+pub fn proof_lines(out: &mut String, proof: &[ProofStep], indent: &str) {
+    let width = proof
+        .iter()
+        .map(|p| p.from.chars().count() + p.relation.len() + p.to.chars().count() + 2)
+        .max()
+        .unwrap_or(0);
+    for p in proof {
+        let text = format!("{} {} {}", p.from, p.relation, p.to);
+        let _ = writeln!(out, "{indent}{text:<width$}  ({})", p.source);
+    }
+}
+
+fn relations_text(relations: &[Relation]) -> String {
+    if relations.is_empty() {
+        "none (the network is inconsistent)".to_string()
+    } else {
+        relations.iter().map(|r| r.keyword()).collect::<Vec<_>>().join(" | ")
+    }
+}
+
+/// `relate A B` for people.
+pub fn relate(r: &Relate) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} → {}: {}", r.a, r.b, relations_text(&r.relations));
+    if r.relations.len() == 5 {
+        let _ = writeln!(out, "  nothing is entailed: every relation is still possible");
+    }
+    if r.a_within_b && r.b_within_a {
+        let _ = writeln!(out, "  evidence carries both ways (same obligations)");
+    } else if r.a_within_b {
+        let _ = writeln!(out, "  {} met ⇒ {} met", r.b, r.a);
+    } else if r.b_within_a {
+        let _ = writeln!(out, "  {} met ⇒ {} met", r.a, r.b);
+    } else if r.overlap {
+        let _ = writeln!(out, "  they share obligations: either met ⇒ the other partial");
+    }
+    if !r.proof.is_empty() {
+        let _ = writeln!(out, "proof:");
+        proof_lines(&mut out, &r.proof, "  ");
+    }
+    out
+}
+
+/// `equivalents A` for people.
+pub fn equivalents(e: &Equivalents) -> String {
+    let mut out = String::new();
+    if e.related.is_empty() {
+        let _ = writeln!(out, "{}: no clause has an entailed relation to it", e.clause);
+        return out;
+    }
+    let _ = writeln!(out, "{}: {} related clause(s)", e.clause, e.related.len());
+    for r in &e.related {
+        let _ = writeln!(
+            out,
+            "  {:<12} {}  {}  [{}]",
+            kinship_word(r.kinship),
+            r.clause,
+            r.title,
+            relations_text(&r.relations)
+        );
+        proof_lines(&mut out, &r.proof, "      ");
+    }
+    out
+}
+
+fn kinship_word(k: Kinship) -> &'static str {
+    match k {
+        Kinship::Equals => "equals",
+        Kinship::SubsetOf => "within",
+        Kinship::SupersetOf => "contains",
+        Kinship::Overlaps => "overlaps",
+        Kinship::Disjoint => "disjoint",
+        Kinship::Constrained => "constrained",
+    }
+}
+
+/// `coverage` for people.
+pub fn coverage(c: &Coverage) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "holding {} covers of {}:", c.from, c.to);
+    for k in &c.clauses {
+        let word = match k.coverage {
+            Cover::Full => "full",
+            Cover::Partial => "partial",
+            Cover::Disjoint => "disjoint",
+            Cover::Unknown => "unknown",
+        };
+        match &k.by {
+            Some(by) => {
+                let _ = writeln!(out, "  {word:<8} {}  {}  ← {by}", k.clause, k.title);
+            }
+            None => {
+                let _ = writeln!(out, "  {word:<8} {}  {}", k.clause, k.title);
+            }
+        }
+    }
+    let n = &c.counts;
+    let _ = writeln!(
+        out,
+        "{} clauses: {} full, {} partial, {} disjoint, {} unknown ({}% fully covered, {}% at least partly)",
+        n.total, n.full, n.partial, n.disjoint, n.unknown, n.full_percent, n.any_percent
+    );
+    out
+}
+
+fn node_ids(e: &NetworkExport) -> std::collections::HashMap<&str, String> {
+    e.clauses
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.clause.as_str(), format!("n{i}")))
+        .collect()
+}
+
+fn dot_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " ")
+}
+
+/// Graphviz DOT: one cluster per referential; declared links solid, derived dashed.
+pub fn export_dot(e: &NetworkExport) -> String {
+    let ids = node_ids(e);
+    let mut out = String::from("digraph refmap {\n  rankdir=LR;\n  node [shape=box, fontsize=10];\n");
+    let mut referentials: Vec<&str> = e.clauses.iter().map(|c| c.referential.as_str()).collect();
+    referentials.dedup();
+    for (i, r) in referentials.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph cluster_{i} {{\n    label=\"{}\";", dot_escape(r));
+        for c in e.clauses.iter().filter(|c| c.referential == *r) {
+            let id = ids.get(c.clause.as_str()).map_or("", String::as_str);
+            let _ = writeln!(out, "    {id} [label=\"{}\\n{}\"];", dot_escape(&c.clause), dot_escape(&c.title));
+        }
+        out.push_str("  }\n");
+    }
+    for l in &e.links {
+        let (Some(a), Some(b)) = (ids.get(l.from.as_str()), ids.get(l.to.as_str())) else { continue };
+        let style = if l.active { "solid" } else { "dotted" };
+        let _ = writeln!(out, "  {a} -> {b} [label=\"{}\", style={style}];", l.relation);
+    }
+    for d in &e.derived {
+        let (Some(a), Some(b)) = (ids.get(d.from.as_str()), ids.get(d.to.as_str())) else { continue };
+        let label = d.relations.iter().map(|r| r.keyword()).collect::<Vec<_>>().join("|");
+        let _ = writeln!(out, "  {a} -> {b} [label=\"{label}\", style=dashed, color=gray40];");
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// Mermaid flowchart: declared links `-->`, derived `-.->`.
+pub fn export_mermaid(e: &NetworkExport) -> String {
+    let ids = node_ids(e);
+    let mut out = String::from("flowchart LR\n");
+    for c in &e.clauses {
+        let id = ids.get(c.clause.as_str()).map_or("", String::as_str);
+        let _ = writeln!(out, "  {id}[\"{}\"]", c.clause.replace('"', "#quot;"));
+    }
+    for l in &e.links {
+        let (Some(a), Some(b)) = (ids.get(l.from.as_str()), ids.get(l.to.as_str())) else { continue };
+        let _ = writeln!(out, "  {a} -->|{}| {b}", l.relation);
+    }
+    for d in &e.derived {
+        let (Some(a), Some(b)) = (ids.get(d.from.as_str()), ids.get(d.to.as_str())) else { continue };
+        let label = d.relations.iter().map(|r| r.keyword()).collect::<Vec<_>>().join(" or ");
+        let _ = writeln!(out, "  {a} -.->|{label}| {b}");
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// CSV, one row per declared or derived link.
+pub fn export_csv(e: &NetworkExport) -> String {
+    let mut out = String::from("from,relation,to,kind,strength,rationale,mapping,source,note\n");
+    for l in &e.links {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{}",
+            csv_field(&l.from),
+            l.relation,
+            csv_field(&l.to),
+            if l.active { "declared" } else { "declared-inactive" },
+            l.strength.map_or_else(String::new, |s| s.to_string()),
+            l.rationale.unwrap_or(""),
+            csv_field(&l.mapping),
+            csv_field(&l.source),
+            csv_field(l.note.as_deref().unwrap_or("")),
+        );
+    }
+    for d in &e.derived {
+        let rels = d.relations.iter().map(|r| r.keyword()).collect::<Vec<_>>().join("|");
+        let _ = writeln!(out, "{},{},{},derived,,,,,", csv_field(&d.from), rels, csv_field(&d.to));
+    }
+    out
 }

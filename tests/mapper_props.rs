@@ -1,0 +1,364 @@
+//! Property tests of the mapper against brute-force set models.
+//!
+//! 1. Small networks (4 clauses, random links and sub-clause edges): the
+//!    answer for every pair must be exactly the set of relations realised by
+//!    some model (every assignment of non-empty Venn regions is tried), and
+//!    the network must report a conflict exactly when there is no model.
+//!    Proofs, conflicts, `related`, the entailment queries and
+//!    `redundant_links` are checked along the way.
+//! 2. Larger networks drawn from random finite sets (true relations only)
+//!    must be consistent, and every answer must contain the true relation.
+
+#![allow(
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test code: a failed index or build is a failed test"
+)]
+
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use refmap::mapper::{
+    ClauseIdx, LinkInput, Network, NetworkInput, Relation, RelationSet, Step,
+};
+
+/// Clauses of the small networks.
+const N: usize = 4;
+/// Venn regions of `N` clauses: the non-empty subsets of the clauses.
+const REGIONS: u32 = (1 << N) - 1;
+
+/// The relation of two non-empty sets given as bit masks.
+fn relation_of(a: u32, b: u32) -> Relation {
+    if a == b {
+        Relation::Equals
+    } else if a & b == a {
+        Relation::SubsetOf
+    } else if a & b == b {
+        Relation::SupersetOf
+    } else if a & b != 0 {
+        Relation::Intersects
+    } else {
+        Relation::Disjoint
+    }
+}
+
+/// For every assignment of present regions in which every clause is
+/// non-empty: the relation of every ordered pair of clauses.
+fn models() -> &'static Vec<[[Relation; N]; N]> {
+    static MODELS: OnceLock<Vec<[[Relation; N]; N]>> = OnceLock::new();
+    MODELS.get_or_init(|| {
+        let mut out = Vec::new();
+        for present in 0u32..(1 << REGIONS) {
+            // clause x = the present regions (region r is bit r-1) containing x
+            let mut sets = [0u32; N];
+            for r in 1..=REGIONS {
+                if present & (1 << (r - 1)) != 0 {
+                    for (x, set) in sets.iter_mut().enumerate() {
+                        if r & (1 << x) != 0 {
+                            *set |= 1 << (r - 1);
+                        }
+                    }
+                }
+            }
+            if sets.iter().any(|s| *s == 0) {
+                continue;
+            }
+            let mut rel = [[Relation::Equals; N]; N];
+            for (i, row) in rel.iter_mut().enumerate() {
+                for (j, cell) in row.iter_mut().enumerate() {
+                    *cell = relation_of(sets[i], sets[j]);
+                }
+            }
+            out.push(rel);
+        }
+        out
+    })
+}
+
+/// What the brute force says of a network: for each ordered pair, the
+/// relations some model realises (all empty when there is no model).
+fn brute_force(input: &NetworkInput) -> [[RelationSet; N]; N] {
+    let mut out = [[RelationSet::EMPTY; N]; N];
+    for rel in models() {
+        let get = |a: ClauseIdx, b: ClauseIdx| rel[a.0 as usize][b.0 as usize];
+        let hierarchy_ok = input
+            .hierarchy
+            .iter()
+            .all(|&(c, p)| matches!(get(c, p), Relation::Equals | Relation::SubsetOf));
+        if !hierarchy_ok || !input.links.iter().all(|l| get(l.a, l.b) == l.relation) {
+            continue;
+        }
+        for (i, row) in out.iter_mut().enumerate() {
+            for (j, cell) in row.iter_mut().enumerate() {
+                *cell = cell.with(rel[i][j]);
+            }
+        }
+    }
+    out
+}
+
+/// The network made of `steps` alone (the links and sub-clause edges of a proof).
+fn sub_network(input: &NetworkInput, steps: &[Step]) -> NetworkInput {
+    let mut out = NetworkInput {
+        clause_count: input.clause_count,
+        hierarchy: Vec::new(),
+        links: Vec::new(),
+    };
+    for step in steps {
+        match *step {
+            Step::Link { link, .. } => {
+                if let Some(l) = input.links.get(link.0 as usize) {
+                    out.links.push(*l);
+                }
+            }
+            Step::Hierarchy { child, parent } => out.hierarchy.push((child, parent)),
+        }
+    }
+    out
+}
+
+fn build(input: &NetworkInput) -> Network {
+    match Network::build(input, None) {
+        Ok(n) => n,
+        Err(e) => panic!("build failed: {e}"),
+    }
+}
+
+fn relation_strategy() -> impl Strategy<Value = Relation> {
+    prop::sample::select(Relation::ALL.to_vec())
+}
+
+fn clause() -> impl Strategy<Value = ClauseIdx> {
+    (0..N as u32).prop_map(ClauseIdx)
+}
+
+/// Random links and sub-clause edges, true or not.
+fn random_network() -> impl Strategy<Value = NetworkInput> {
+    (
+        prop::collection::vec((clause(), relation_strategy(), clause()), 0..7),
+        prop::collection::vec((clause(), clause()), 0..3),
+    )
+        .prop_map(|(links, hierarchy)| NetworkInput {
+            clause_count: N,
+            hierarchy,
+            links: links
+                .into_iter()
+                .map(|(a, relation, b)| LinkInput {
+                    a,
+                    relation,
+                    b,
+                    strength: None,
+                })
+                .collect(),
+        })
+}
+
+/// Links true in one model (so mostly consistent networks with rich
+/// entailments), with at most one link replaced by a random one.
+fn model_network() -> impl Strategy<Value = NetworkInput> {
+    (
+        any::<prop::sample::Index>(),
+        prop::collection::vec((clause(), clause()), 0..8),
+        prop::collection::vec((clause(), clause()), 0..3),
+        prop::option::of((clause(), relation_strategy(), clause())),
+    )
+        .prop_map(|(model, pairs, parents, noise)| {
+            let rel = model.get(models());
+            let get = |a: ClauseIdx, b: ClauseIdx| rel[a.0 as usize][b.0 as usize];
+            let mut links: Vec<LinkInput> = pairs
+                .into_iter()
+                .map(|(a, b)| LinkInput {
+                    a,
+                    relation: get(a, b),
+                    b,
+                    strength: None,
+                })
+                .collect();
+            if let Some((a, relation, b)) = noise {
+                links.push(LinkInput {
+                    a,
+                    relation,
+                    b,
+                    strength: None,
+                });
+            }
+            let hierarchy = parents
+                .into_iter()
+                .filter(|&(c, p)| matches!(get(c, p), Relation::Equals | Relation::SubsetOf))
+                .collect();
+            NetworkInput {
+                clause_count: N,
+                hierarchy,
+                links,
+            }
+        })
+}
+
+fn check_small(input: &NetworkInput) -> Result<(), TestCaseError> {
+    let truth = brute_force(input);
+    let consistent = !truth[0][0].is_empty();
+    let net = build(input);
+    prop_assert_eq!(net.conflicts().is_empty(), consistent, "conflicts: {:?}", net.conflicts());
+    if !consistent {
+        for conflict in net.conflicts() {
+            // the links a conflict names are themselves contradictory
+            let alone = sub_network(input, &conflict.steps);
+            prop_assert!(
+                brute_force(&alone)[0][0].is_empty(),
+                "conflict {:?} is satisfiable on its own",
+                conflict
+            );
+        }
+        prop_assert!(net.related(ClauseIdx(0)).is_empty());
+        return Ok(());
+    }
+    for a in 0..N as u32 {
+        let mut expected_related = Vec::new();
+        for b in 0..N as u32 {
+            let (ca, cb) = (ClauseIdx(a), ClauseIdx(b));
+            let answer = net.relation(ca, cb);
+            let want = truth[a as usize][b as usize];
+            prop_assert_eq!(answer.relations, want, "relation({}, {})", a, b);
+            // the proof alone gives the same answer
+            let alone = build(&sub_network(input, &answer.proof));
+            prop_assert_eq!(alone.relation(ca, cb).relations, want, "proof of ({}, {}): {:?}", a, b, answer.proof);
+            if want == RelationSet::ALL {
+                prop_assert!(answer.proof.is_empty());
+            }
+            // entailments
+            let subset = want.is_subset(RelationSet::single(Relation::Equals).with(Relation::SubsetOf));
+            let sub_proof = net.entails_subset(ca, cb);
+            prop_assert_eq!(sub_proof.is_some(), subset, "entails_subset({}, {})", a, b);
+            if let Some(steps) = sub_proof {
+                let alone = build(&sub_network(input, &steps));
+                prop_assert!(alone.entails_subset(ca, cb).is_some());
+                prop_assert_eq!(net.supersets_of(ca).contains(&cb), a != b);
+                prop_assert_eq!(net.subsets_of(cb).contains(&ca), a != b);
+            } else {
+                prop_assert!(!net.supersets_of(ca).contains(&cb));
+            }
+            let overlap = !want.contains(Relation::Disjoint);
+            let overlap_proof = net.entails_overlap(ca, cb);
+            prop_assert_eq!(overlap_proof.is_some(), overlap, "entails_overlap({}, {})", a, b);
+            if let Some(steps) = overlap_proof {
+                let alone = build(&sub_network(input, &steps));
+                prop_assert!(!alone.relation(ca, cb).relations.contains(Relation::Disjoint));
+            }
+            prop_assert_eq!(net.relation(cb, ca).relations, want.converse());
+            if a != b && want != RelationSet::ALL {
+                expected_related.push((cb, want));
+            }
+        }
+        let related: Vec<(ClauseIdx, RelationSet)> = net
+            .related(ClauseIdx(a))
+            .into_iter()
+            .map(|(b, answer)| (b, answer.relations))
+            .collect();
+        prop_assert_eq!(related, expected_related, "related({})", a);
+    }
+    // removing every redundant link keeps every answer
+    let redundant = net.redundant_links();
+    let kept = NetworkInput {
+        clause_count: N,
+        hierarchy: input.hierarchy.clone(),
+        links: input
+            .links
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !redundant.iter().any(|r| r.0 as usize == *i))
+            .map(|(_, l)| *l)
+            .collect(),
+    };
+    prop_assert_eq!(brute_force(&kept), truth, "redundant {:?}", redundant);
+    // and each kept link is needed: no further link is redundant
+    prop_assert!(build(&kept).redundant_links().is_empty());
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_small_networks_match_the_brute_force(input in random_network()) {
+        check_small(&input)?;
+    }
+
+    #[test]
+    fn small_networks_from_a_model_match_the_brute_force(input in model_network()) {
+        check_small(&input)?;
+    }
+}
+
+/// Random non-empty subsets of a 12-element universe, links drawn from
+/// their true relations, sub-clause edges only where truly ⊆.
+fn set_network() -> impl Strategy<Value = (Vec<u16>, NetworkInput)> {
+    (2usize..=30)
+        .prop_flat_map(|n| {
+            (
+                prop::collection::vec(1u16..(1 << 12), n),
+                prop::collection::vec((0..n as u32, 0..n as u32), 0..(3 * n)),
+                prop::collection::vec((0..n as u32, 0..n as u32), 0..n),
+            )
+        })
+        .prop_map(|(sets, pairs, parents)| {
+            let get = |a: u32, b: u32| {
+                relation_of(
+                    u32::from(sets[a as usize]),
+                    u32::from(sets[b as usize]),
+                )
+            };
+            let links = pairs
+                .iter()
+                .map(|&(a, b)| LinkInput {
+                    a: ClauseIdx(a),
+                    relation: get(a, b),
+                    b: ClauseIdx(b),
+                    strength: None,
+                })
+                .collect();
+            let hierarchy = parents
+                .iter()
+                .filter(|&&(c, p)| matches!(get(c, p), Relation::Equals | Relation::SubsetOf))
+                .map(|&(c, p)| (ClauseIdx(c), ClauseIdx(p)))
+                .collect();
+            let input = NetworkInput {
+                clause_count: sets.len(),
+                hierarchy,
+                links,
+            };
+            (sets, input)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn networks_of_true_links_are_consistent_and_keep_the_truth((sets, input) in set_network()) {
+        let net = build(&input);
+        prop_assert!(net.conflicts().is_empty(), "conflicts: {:?}", net.conflicts());
+        let n = sets.len() as u32;
+        for a in 0..n {
+            let related = net.related(ClauseIdx(a));
+            let mut in_related = vec![None; sets.len()];
+            for (b, answer) in related {
+                in_related[b.0 as usize] = Some(answer.relations);
+            }
+            for b in 0..n {
+                let truth = relation_of(u32::from(sets[a as usize]), u32::from(sets[b as usize]));
+                let answer = net.relation(ClauseIdx(a), ClauseIdx(b));
+                prop_assert!(answer.relations.contains(truth), "relation({}, {}) = {:?}, truth {}", a, b, answer.relations, truth);
+                if a != b {
+                    let expected = (answer.relations != RelationSet::ALL).then_some(answer.relations);
+                    prop_assert_eq!(in_related[b as usize], expected, "related({}) at {}", a, b);
+                }
+                if net.entails_subset(ClauseIdx(a), ClauseIdx(b)).is_some() {
+                    prop_assert!(matches!(truth, Relation::Equals | Relation::SubsetOf));
+                }
+                if net.entails_overlap(ClauseIdx(a), ClauseIdx(b)).is_some() {
+                    prop_assert!(truth != Relation::Disjoint);
+                }
+            }
+        }
+    }
+}
