@@ -106,7 +106,7 @@ impl Date {
     }
 
     /// This date plus a duration (saturating at the calendar's ends).
-    pub fn add(self, duration: Duration) -> Date {
+    pub fn plus(self, duration: Duration) -> Date {
         let n = i64::from(duration.amount);
         match duration.unit {
             DurationUnit::Day => self.add_days(n),
@@ -117,7 +117,7 @@ impl Date {
     }
 
     /// This date minus a duration (saturating at the calendar's ends).
-    pub fn sub(self, duration: Duration) -> Date {
+    pub fn minus(self, duration: Duration) -> Date {
         let n = -i64::from(duration.amount);
         match duration.unit {
             DurationUnit::Day => self.add_days(n),
@@ -249,7 +249,10 @@ mod tests {
     #[test]
     fn parses_and_rejects() {
         assert_eq!(d("2026-03-01").to_string(), "2026-03-01");
-        assert_eq!("2026-02-30".parse::<Date>(), Err(DateError::Impossible("2026-02-30".into())));
+        assert_eq!(
+            "2026-02-30".parse::<Date>(),
+            Err(DateError::Impossible("2026-02-30".into()))
+        );
         assert_eq!("2026-2-03".parse::<Date>(), Err(DateError::Format));
         assert_eq!("2024-02-29".parse::<Date>().map(|x| x.day()), Ok(29));
         assert!("0000-01-01".parse::<Date>().is_err());
@@ -257,18 +260,39 @@ mod tests {
 
     #[test]
     fn calendar_months_clamp_the_day() {
-        let m = |n| Duration { amount: n, unit: DurationUnit::Month };
-        assert_eq!(d("2026-01-31").add(m(1)), d("2026-02-28"));
-        assert_eq!(d("2026-01-31").add(m(12)), d("2027-01-31"));
-        assert_eq!(d("2026-03-31").sub(m(1)), d("2026-02-28"));
-        assert_eq!(d("2024-02-29").add(Duration { amount: 1, unit: DurationUnit::Year }), d("2025-02-28"));
-        assert_eq!(d("2026-12-25").add(Duration { amount: 2, unit: DurationUnit::Week }), d("2027-01-08"));
-        assert_eq!(d("9999-12-01").add(m(2)), Date::MAX);
+        let m = |n| Duration {
+            amount: n,
+            unit: DurationUnit::Month,
+        };
+        assert_eq!(d("2026-01-31").plus(m(1)), d("2026-02-28"));
+        assert_eq!(d("2026-01-31").plus(m(12)), d("2027-01-31"));
+        assert_eq!(d("2026-03-31").minus(m(1)), d("2026-02-28"));
+        assert_eq!(
+            d("2024-02-29").plus(Duration {
+                amount: 1,
+                unit: DurationUnit::Year
+            }),
+            d("2025-02-28")
+        );
+        assert_eq!(
+            d("2026-12-25").plus(Duration {
+                amount: 2,
+                unit: DurationUnit::Week
+            }),
+            d("2027-01-08")
+        );
+        assert_eq!(d("9999-12-01").plus(m(2)), Date::MAX);
     }
 
     #[test]
     fn day_numbers_round_trip() {
-        for s in ["1970-01-01", "2000-02-29", "2026-11-28", "0001-01-01", "9999-12-31"] {
+        for s in [
+            "1970-01-01",
+            "2000-02-29",
+            "2026-11-28",
+            "0001-01-01",
+            "9999-12-31",
+        ] {
             assert_eq!(Date::from_days(d(s).to_days()), Some(d(s)));
         }
         assert_eq!(d("1970-01-02").to_days(), 1);

@@ -18,8 +18,11 @@
 //! assert!(book.referential("LABELIX").is_some());
 //! ```
 
+pub mod batch;
 pub mod date;
 pub mod diagnostic;
+pub mod evaluate;
+pub mod inventory;
 pub mod lint;
 pub mod load;
 pub mod mapper;
@@ -28,3 +31,4 @@ pub mod query;
 pub mod report;
 pub mod source;
 pub mod syntax;
+pub mod test_blocks;

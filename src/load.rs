@@ -22,7 +22,10 @@ pub struct Options {
 pub enum LoadError {
     /// The path does not exist or cannot be read.
     #[error("cannot read `{path}`: {source}")]
-    #[diagnostic(code(refmap::load::unreadable), help("check the path given to `--rules`"))]
+    #[diagnostic(
+        code(refmap::load::unreadable),
+        help("check the path given to `--rules`")
+    )]
     Unreadable {
         /// The path as given.
         path: String,
@@ -31,7 +34,10 @@ pub enum LoadError {
     },
     /// A folder without any `.rules` file.
     #[error("no `.rules` file in `{path}`")]
-    #[diagnostic(code(refmap::load::empty), help("point `--rules` at a `.rules` file or a folder holding some"))]
+    #[diagnostic(
+        code(refmap::load::empty),
+        help("point `--rules` at a `.rules` file or a folder holding some")
+    )]
     Empty {
         /// The path as given.
         path: String,
@@ -121,7 +127,10 @@ pub fn front_end(sources: SourceMap, options: Options) -> Loaded {
         loaded.diagnostics.retain(|d| {
             !matches!(
                 d.code,
-                codes::UNKNOWN_CLAUSE | codes::UNKNOWN_REFERENTIAL | codes::UNKNOWN_EVIDENCE | codes::UNUSED_EVIDENCE
+                codes::UNKNOWN_CLAUSE
+                    | codes::UNKNOWN_REFERENTIAL
+                    | codes::UNKNOWN_EVIDENCE
+                    | codes::UNUSED_EVIDENCE
             )
         });
     }

@@ -103,6 +103,23 @@ enum Command {
     },
     /// The mapping network (declared and derived links) as dot, mermaid, csv or json.
     Export,
+    /// Evaluate sites' evidence inventories (YAML or JSON).
+    Check {
+        /// Inventory files, one per site.
+        #[arg(long = "evidence", value_name = "FILE", required = true, num_args = 1..)]
+        evidence: Vec<PathBuf>,
+        /// Evaluation date (overrides the inventory's `as_of`; default today).
+        #[arg(long = "as-of", value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Only report these referentials (repeatable).
+        #[arg(long = "referential", value_name = "REF_ID")]
+        referential: Vec<String>,
+        /// Counts per referential only.
+        #[arg(long)]
+        summary: bool,
+    },
+    /// Run the `test` blocks of the rules; the last line is `N passed, N failed`.
+    Test,
 }
 
 /// A usage or input error: exit code 2.
@@ -120,13 +137,19 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+        }
     };
     let ctx = Context { cli: &cli, color };
     match ctx.run() {
@@ -162,6 +185,13 @@ impl Context<'_> {
                 Ok((refmap::report::coverage(&r), serde_json::to_value(&r)?))
             }),
             Command::Export => self.export(),
+            Command::Check {
+                evidence,
+                as_of,
+                referential,
+                summary,
+            } => self.check(evidence, as_of.as_deref(), referential, *summary),
+            Command::Test => self.test(),
         }
     }
 
@@ -185,10 +215,15 @@ impl Context<'_> {
     fn load_clean(&self) -> Result<Result<Rulebook, ExitCode>, InputError> {
         let loaded = self.load_any()?;
         if loaded.has_errors() {
-            let errors: Vec<&Diagnostic> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+            let errors: Vec<&Diagnostic> =
+                loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
             let mut err = std::io::stderr().lock();
             for d in &errors {
-                let _ = writeln!(err, "{}", d.render(&loaded.rulebook.sources, self.color_err()));
+                let _ = writeln!(
+                    err,
+                    "{}",
+                    d.render(&loaded.rulebook.sources, self.color_err())
+                );
             }
             let _ = writeln!(
                 err,
@@ -204,7 +239,9 @@ impl Context<'_> {
         match self.cli.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+            }
         }
     }
 
@@ -223,7 +260,11 @@ impl Context<'_> {
         let sources = &loaded.rulebook.sources;
         match self.cli.format {
             Format::Json => self.print_json(&LintJson {
-                diagnostics: loaded.diagnostics.iter().map(|d| d.to_json(sources)).collect(),
+                diagnostics: loaded
+                    .diagnostics
+                    .iter()
+                    .map(|d| d.to_json(sources))
+                    .collect(),
                 errors,
                 warnings,
                 files: sources.iter().count(),
@@ -245,7 +286,11 @@ impl Context<'_> {
                 );
             }
         }
-        Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        Ok(if errors > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
     }
 
     fn fmt(&self, check: bool, files: &[PathBuf]) -> Result<ExitCode, InputError> {
@@ -271,7 +316,9 @@ impl Context<'_> {
                     for d in &errors {
                         let _ = writeln!(err, "{}", d.render(&sources, self.color_err()));
                     }
-                    return Err(InputError(format!("`{name}` has syntax errors; nothing was written")));
+                    return Err(InputError(format!(
+                        "`{name}` has syntax errors; nothing was written"
+                    )));
                 }
             };
             let formatted = syntax::format(&tree, &text);
@@ -306,7 +353,10 @@ impl Context<'_> {
         if allowed.contains(&self.cli.format) {
             Ok(())
         } else {
-            let name = |f: &Format| f.to_possible_value().map_or_else(String::new, |v| format!("`{}`", v.get_name()));
+            let name = |f: &Format| {
+                f.to_possible_value()
+                    .map_or_else(String::new, |v| format!("`{}`", v.get_name()))
+            };
             Err(InputError(format!(
                 "this command does not write {}; use {}",
                 name(&self.cli.format),
@@ -334,7 +384,13 @@ impl Context<'_> {
     }
 
     fn export(&self) -> Result<ExitCode, InputError> {
-        self.formats(&[Format::Human, Format::Dot, Format::Mermaid, Format::Csv, Format::Json])?;
+        self.formats(&[
+            Format::Human,
+            Format::Dot,
+            Format::Mermaid,
+            Format::Csv,
+            Format::Json,
+        ])?;
         let book = match self.load_clean()? {
             Ok(book) => book,
             Err(code) => return Ok(code),
@@ -349,13 +405,142 @@ impl Context<'_> {
         Ok(ExitCode::SUCCESS)
     }
 
+    fn check(
+        &self,
+        files: &[PathBuf],
+        as_of: Option<&str>,
+        referentials: &[String],
+        summary: bool,
+    ) -> Result<ExitCode, InputError> {
+        self.formats(&[Format::Human, Format::Json])?;
+        let as_of = match as_of {
+            Some(text) => Some(
+                text.parse::<refmap::date::Date>()
+                    .map_err(|e| InputError(format!("`--as-of {text}`: {e}")))?,
+            ),
+            None => None,
+        };
+        let book = match self.load_clean()? {
+            Ok(book) => book,
+            Err(code) => return Ok(code),
+        };
+        for r in referentials {
+            refmap::query::referential_id(&book, r).map_err(|e| InputError(e.to_string()))?;
+        }
+        let mut inventories = Vec::with_capacity(files.len());
+        let mut problems = Vec::new();
+        for path in files {
+            let name = path.display().to_string();
+            let text = match std::fs::read_to_string(path) {
+                Ok(text) => text,
+                Err(e) => {
+                    problems.push(format!("cannot read `{name}`: {e}"));
+                    continue;
+                }
+            };
+            match refmap::inventory::load(&book, &name, &text) {
+                Ok(inv) => inventories.push(inv),
+                Err(e) => problems.push(e.to_string()),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(InputError(problems.join("\n")));
+        }
+        let evaluator = refmap::evaluate::Evaluator::new(&book);
+        let today = refmap::date::Date::today();
+        let progress = files.len() >= 20 && std::io::stderr().is_terminal();
+        let mut reports =
+            refmap::batch::evaluate_all(&evaluator, &inventories, as_of, today, |done| {
+                if progress {
+                    eprint!("\r{done}/{} sites evaluated", inventories.len());
+                }
+            });
+        if progress {
+            eprintln!();
+        }
+        for r in &mut reports {
+            r.keep_referentials(referentials);
+        }
+        let style = refmap::report::Style { color: self.color };
+        match self.cli.format {
+            Format::Json => {
+                let values: Vec<serde_json::Value> = reports
+                    .iter()
+                    .map(|r| {
+                        let mut v = serde_json::to_value(r)?;
+                        if summary {
+                            if let Some(obj) = v.as_object_mut() {
+                                obj.remove("clauses");
+                            }
+                        }
+                        Ok(v)
+                    })
+                    .collect::<Result<_, serde_json::Error>>()?;
+                if values.len() == 1 {
+                    if let Some(v) = values.first() {
+                        self.print_json(v)?;
+                    }
+                } else {
+                    self.print_json(&values)?;
+                }
+            }
+            _ => {
+                let titles = |id: &str| {
+                    book.referential(id)
+                        .map_or_else(String::new, |r| r.title.clone())
+                };
+                let mut out = std::io::stdout().lock();
+                for (i, r) in reports.iter().enumerate() {
+                    if summary {
+                        let _ = write!(out, "{}", refmap::report::check_summary(r));
+                    } else {
+                        if i > 0 {
+                            let _ = writeln!(out);
+                        }
+                        let _ = write!(out, "{}", refmap::report::check(r, &titles, style));
+                    }
+                }
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn test(&self) -> Result<ExitCode, InputError> {
+        self.formats(&[Format::Human, Format::Json, Format::Junit])?;
+        let book = match self.load_clean()? {
+            Ok(book) => book,
+            Err(code) => return Ok(code),
+        };
+        let evaluator = refmap::evaluate::Evaluator::new(&book);
+        let outcomes = refmap::test_blocks::run(&book, &evaluator, refmap::date::Date::today());
+        let failed = outcomes.iter().filter(|t| !t.passed).count();
+        match self.cli.format {
+            Format::Json => self.print_json(&serde_json::json!({
+                "tests": outcomes,
+                "passed": outcomes.len() - failed,
+                "failed": failed,
+            }))?,
+            Format::Junit => print!("{}", refmap::report::tests_junit(&outcomes)),
+            _ => print!(
+                "{}",
+                refmap::report::tests(&outcomes, refmap::report::Style { color: self.color })
+            ),
+        }
+        Ok(if failed > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
+    }
+
     fn clauses(&self, referential: Option<&str>) -> Result<ExitCode, InputError> {
         self.formats(&[Format::Human, Format::Json])?;
         let book = match self.load_clean()? {
             Ok(book) => book,
             Err(code) => return Ok(code),
         };
-        let trees = refmap::query::clause_trees(&book, referential).map_err(|e| InputError(e.to_string()))?;
+        let trees = refmap::query::clause_trees(&book, referential)
+            .map_err(|e| InputError(e.to_string()))?;
         match self.cli.format {
             Format::Json => self.print_json(&trees)?,
             _ => print!("{}", refmap::report::clause_trees(&trees)),
@@ -377,7 +562,10 @@ struct LintJson {
 /// renamed over the original, keeping its permissions: the file is either
 /// the old one or the new one, never half-written.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let permissions = std::fs::metadata(path)?.permissions();
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(text.as_bytes())?;

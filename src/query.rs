@@ -32,7 +32,8 @@ pub enum QueryError {
 }
 
 fn did_you_mean(s: &Option<String>) -> String {
-    s.as_ref().map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"))
+    s.as_ref()
+        .map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"))
 }
 
 /// Resolves a referential id given by a user.
@@ -41,17 +42,19 @@ pub fn referential_id<'a>(book: &'a Rulebook, id: &str) -> Result<&'a str, Query
         Some(r) => Ok(r.id.as_str()),
         None => Err(QueryError::UnknownReferential {
             id: id.to_string(),
-            suggestion: crate::model::closest(id, book.referentials.iter().map(|r| r.id.as_str())).map(str::to_string),
+            suggestion: crate::model::closest(id, book.referentials.iter().map(|r| r.id.as_str()))
+                .map(str::to_string),
         }),
     }
 }
 
 /// Resolves a `REF:ID` given by a user.
 pub fn clause(book: &Rulebook, key: &str) -> Result<ClauseIdx, QueryError> {
-    book.clause_by_key(key).ok_or_else(|| QueryError::UnknownClause {
-        key: key.to_string(),
-        suggestion: book.suggest_clause(key).map(str::to_string),
-    })
+    book.clause_by_key(key)
+        .ok_or_else(|| QueryError::UnknownClause {
+            key: key.to_string(),
+            suggestion: book.suggest_clause(key).map(str::to_string),
+        })
 }
 
 /// A referential with its clause tree.
@@ -83,7 +86,10 @@ pub struct ClauseTree {
 }
 
 /// The clause trees of one referential or of all, in load order.
-pub fn clause_trees(book: &Rulebook, referential: Option<&str>) -> Result<Vec<ReferentialTree>, QueryError> {
+pub fn clause_trees(
+    book: &Rulebook,
+    referential: Option<&str>,
+) -> Result<Vec<ReferentialTree>, QueryError> {
     if let Some(id) = referential {
         referential_id(book, id)?;
     }
@@ -95,20 +101,20 @@ pub fn clause_trees(book: &Rulebook, referential: Option<&str>) -> Result<Vec<Re
             referential: r.id.clone(),
             title: r.title.clone(),
             clause_count: book.clauses_of(&r.id).len(),
-            clauses: r.clauses.iter().filter_map(|&c| tree(book, c, 0)).collect(),
+            clauses: r.clauses.iter().filter_map(|&c| tree(book, c)).collect(),
         })
         .collect())
 }
 
-fn tree(book: &Rulebook, idx: ClauseIdx, depth: usize) -> Option<ClauseTree> {
+fn tree(book: &Rulebook, idx: ClauseIdx) -> Option<ClauseTree> {
     let c = book.clause(idx)?;
     Some(ClauseTree {
         id: c.id.clone(),
         clause: c.key.clone(),
         title: c.title.clone(),
         summary: c.summary.clone(),
-        // INVARIANT: depth is bounded by the parser's MAX_DEPTH.
-        children: c.children.iter().filter_map(|&k| tree(book, k, depth + 1)).collect(),
+        // INVARIANT: recursion depth is bounded by the parser's MAX_DEPTH.
+        children: c.children.iter().filter_map(|&k| tree(book, k)).collect(),
     })
 }
 
@@ -132,28 +138,25 @@ pub struct ProofStep {
 /// directions is shown once, as declared.
 pub fn proof(book: &Rulebook, steps: &[Step]) -> Vec<ProofStep> {
     let mut out: Vec<ProofStep> = Vec::with_capacity(steps.len());
-    for step in steps
-        .iter()
-        .filter_map(|step| match *step {
-            Step::Link { link, .. } => {
-                let l = book.link(link)?;
-                Some(ProofStep {
-                    kind: "link",
-                    from: book.key(l.a).to_string(),
-                    relation: l.relation.to_string(),
-                    to: book.key(l.b).to_string(),
-                    source: book.link_location(link),
-                })
-            }
-            Step::Hierarchy { child, parent } => Some(ProofStep {
-                kind: "hierarchy",
-                from: book.key(child).to_string(),
-                relation: "sub-clause-of".to_string(),
-                to: book.key(parent).to_string(),
-                source: book.clause_location(child),
-            }),
-        })
-    {
+    for step in steps.iter().filter_map(|step| match *step {
+        Step::Link { link, .. } => {
+            let l = book.link(link)?;
+            Some(ProofStep {
+                kind: "link",
+                from: book.key(l.a).to_string(),
+                relation: l.relation.to_string(),
+                to: book.key(l.b).to_string(),
+                source: book.link_location(link),
+            })
+        }
+        Step::Hierarchy { child, parent } => Some(ProofStep {
+            kind: "hierarchy",
+            from: book.key(child).to_string(),
+            relation: "sub-clause-of".to_string(),
+            to: book.key(parent).to_string(),
+            source: book.clause_location(child),
+        }),
+    }) {
         if !out.contains(&step) {
             out.push(step);
         }
@@ -264,7 +267,11 @@ pub struct Equivalents {
 
 /// Every clause with an entailed relation to `key`, optionally only those of
 /// referential `to`.
-pub fn equivalents(book: &Rulebook, key: &str, to: Option<&str>) -> Result<Equivalents, QueryError> {
+pub fn equivalents(
+    book: &Rulebook,
+    key: &str,
+    to: Option<&str>,
+) -> Result<Equivalents, QueryError> {
     let a = clause(book, key)?;
     if let Some(r) = to {
         referential_id(book, r)?;
@@ -285,7 +292,11 @@ pub fn equivalents(book: &Rulebook, key: &str, to: Option<&str>) -> Result<Equiv
             })
         })
         .collect();
-    related.sort_by(|x, y| x.kinship.cmp(&y.kinship).then_with(|| x.clause.cmp(&y.clause)));
+    related.sort_by(|x, y| {
+        x.kinship
+            .cmp(&y.kinship)
+            .then_with(|| x.clause.cmp(&y.clause))
+    });
     Ok(Equivalents {
         clause: book.key(a).to_string(),
         related,
@@ -357,7 +368,10 @@ pub struct Coverage {
 pub fn coverage(book: &Rulebook, from: &str, to: &str) -> Result<Coverage, QueryError> {
     let from = referential_id(book, from)?.to_string();
     let to = referential_id(book, to)?.to_string();
-    let from_tops: Vec<ClauseIdx> = book.referential(&from).map(|r| r.clauses.clone()).unwrap_or_default();
+    let from_tops: Vec<ClauseIdx> = book
+        .referential(&from)
+        .map(|r| r.clauses.clone())
+        .unwrap_or_default();
     let mut counts = CoverCounts::default();
     let mut clauses = Vec::new();
     for y in book.clauses_of(&to) {
@@ -376,16 +390,19 @@ pub fn coverage(book: &Rulebook, from: &str, to: &str) -> Result<Coverage, Query
                 .network
                 .related(y)
                 .into_iter()
-                .filter(|(x, a)| book.referential_of(*x) == from && !a.relations.contains(Relation::Disjoint))
+                .filter(|(x, a)| {
+                    book.referential_of(*x) == from && !a.relations.contains(Relation::Disjoint)
+                })
                 .filter_map(|(x, _)| book.network.entails_overlap(y, x).map(|p| (x, p)))
                 .min_by_key(|(x, p)| (p.len(), book.key(*x).to_string()));
             match partial {
                 Some((x, p)) => (Cover::Partial, Some(x), p),
                 None => {
                     let disjoint = !from_tops.is_empty()
-                        && from_tops
-                            .iter()
-                            .all(|t| book.network.relation(y, *t).relations == RelationSet::single(Relation::Disjoint));
+                        && from_tops.iter().all(|t| {
+                            book.network.relation(y, *t).relations
+                                == RelationSet::single(Relation::Disjoint)
+                        });
                     if disjoint {
                         let mut steps = Vec::new();
                         for t in &from_tops {
@@ -422,7 +439,12 @@ pub fn coverage(book: &Rulebook, from: &str, to: &str) -> Result<Coverage, Query
         counts.full_percent = pct(counts.full);
         counts.any_percent = pct(counts.full + counts.partial);
     }
-    Ok(Coverage { from, to, clauses, counts })
+    Ok(Coverage {
+        from,
+        to,
+        clauses,
+        counts,
+    })
 }
 
 /// A declared link in an export.
@@ -512,7 +534,10 @@ pub fn export(book: &Rulebook) -> NetworkExport {
                 strength: l.strength,
                 rationale: l.rationale.map(|r| r.keyword()),
                 note: (!l.notes.is_empty()).then(|| l.notes.join("\n\n")),
-                mapping: book.mappings.get(l.mapping).map_or_else(String::new, |m| m.title.clone()),
+                mapping: book
+                    .mappings
+                    .get(l.mapping)
+                    .map_or_else(String::new, |m| m.title.clone()),
                 source: book.link_location(id),
                 active: book.network.is_active(id),
             }

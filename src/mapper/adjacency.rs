@@ -14,7 +14,7 @@ const REVERSED: u32 = 1 << 30;
 pub(super) const MAX_INDEX: usize = (REVERSED - 1) as usize;
 
 /// A proof step packed in 32 bits: a link (with direction) or a hierarchy edge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) struct StepCode(u32);
 
 impl StepCode {
@@ -38,6 +38,15 @@ impl StepCode {
     /// Whether the step uses a link from its right end to its left end.
     pub(super) fn is_reversed(self) -> bool {
         self.0 & (HIERARCHY | REVERSED) == REVERSED
+    }
+
+    /// The same link or hierarchy edge, direction forgotten.
+    pub(super) fn undirected(self) -> StepCode {
+        if self.0 & HIERARCHY == 0 {
+            StepCode(self.0 & !REVERSED)
+        } else {
+            self
+        }
     }
 
     /// The public form of the step; hierarchy edges are looked up in `hierarchy`.

@@ -165,7 +165,9 @@ fn minimal_clauses(net: &Network, up_edges: &[(u32, u32, StepCode)]) -> Vec<u32>
         .iter()
         .filter_map(|members| {
             let ids: Vec<u32> = members.iter().map(|v| v.index() as u32).collect();
-            let own = ids.first().and_then(|&v| component.get(v as usize).copied());
+            let own = ids
+                .first()
+                .and_then(|&v| component.get(v as usize).copied());
             let entered = ids.iter().any(|&v| {
                 net.down
                     .edges(v)

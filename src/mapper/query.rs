@@ -24,7 +24,7 @@
 //! consistent. `tests/mapper_props.rs` checks the table against a
 //! brute-force set model.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use super::adjacency::{Csr, StepCode};
 use super::marks::{Scratch, Slot};
@@ -147,7 +147,8 @@ impl<'n> Search<'n> {
             head += 1;
             let d = marks.dist(v).unwrap_or(0) + 1;
             for (w, step) in adjacency.edges(v) {
-                if allowed(removed, step) && marks.visit(w, Some((v, step)), d) && Some(w) == target {
+                if allowed(removed, step) && marks.visit(w, Some((v, step)), d) && Some(w) == target
+                {
                     return;
                 }
             }
@@ -294,7 +295,11 @@ impl<'n> Search<'n> {
     fn overlap_reason(&self) -> Reason {
         let (da, db) = (self.marks.get(Slot::DownA), self.marks.get(Slot::DownB));
         let mut best: Reason = None;
-        let (small, large) = if da.len() <= db.len() { (da, db) } else { (db, da) };
+        let (small, large) = if da.len() <= db.len() {
+            (da, db)
+        } else {
+            (db, da)
+        };
         for &z in small.seen() {
             if let (Some(x), Some(y)) = (small.dist(z), large.dist(z)) {
                 best = shorter(best, Some((x + y, Why::CommonPart { part: z })));
@@ -473,9 +478,7 @@ impl<'n> Search<'n> {
         self.prepare_a(a);
         self.shared_over(Slot::DownA, Slot::SharedA);
         self.shared_a_ready = true;
-        self.marks
-            .get_mut(Slot::Candidates)
-            .clear(net.clause_count);
+        self.marks.get_mut(Slot::Candidates).clear(net.clause_count);
         self.add_candidates(Slot::SharedA);
         // Clauses that cannot be a superset of `a`: below what `down(a)` sticks out of.
         let sources = self.neighbours_of(Slot::DownA, &net.not_sub_out);
@@ -541,10 +544,12 @@ impl<'n> Search<'n> {
     }
 }
 
-/// Steps without repetition, in first-use order.
+/// Steps without repetition, in first-use order: a link used in both
+/// directions is listed once, as declared (not reversed).
 #[derive(Default)]
 pub(super) struct ProofBuilder {
-    seen: HashSet<Step>,
+    /// Position in `steps` of each link or hierarchy edge, direction forgotten.
+    position: HashMap<StepCode, usize>,
     /// The steps so far.
     pub(super) steps: Vec<Step>,
 }
@@ -553,9 +558,18 @@ impl ProofBuilder {
     /// Appends the steps not yet present.
     pub(super) fn extend(&mut self, net: &Network, codes: Vec<StepCode>) {
         for code in codes {
-            if let Some(step) = code.to_step(&net.hierarchy) {
-                if self.seen.insert(step) {
+            let Some(step) = code.to_step(&net.hierarchy) else {
+                continue;
+            };
+            match self.position.get(&code.undirected()) {
+                None => {
+                    self.position.insert(code.undirected(), self.steps.len());
                     self.steps.push(step);
+                }
+                Some(&at) => {
+                    if let Some(Step::Link { reversed, .. }) = self.steps.get_mut(at) {
+                        *reversed &= code.is_reversed();
+                    }
                 }
             }
         }

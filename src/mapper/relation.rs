@@ -74,7 +74,9 @@ impl Relation {
     /// between `A` and `C` when `self` holds between `A` and `B` and `next`
     /// between `B` and `C`.
     pub fn compose(self, next: Relation) -> RelationSet {
-        use Relation::{Disjoint as Dr, Equals as Eq, Intersects as Po, SubsetOf as Pp, SupersetOf as Ppi};
+        use Relation::{
+            Disjoint as Dr, Equals as Eq, Intersects as Po, SubsetOf as Pp, SupersetOf as Ppi,
+        };
         let set = |rs: &[Relation]| rs.iter().fold(RelationSet::EMPTY, |s, r| s.with(*r));
         match (self, next) {
             (Eq, r) | (r, Eq) => RelationSet::single(r),
@@ -268,7 +270,9 @@ impl<'de> Deserialize<'de> for RelationSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use Relation::{Disjoint as Dr, Equals as Eq, Intersects as Po, SubsetOf as Pp, SupersetOf as Ppi};
+    use Relation::{
+        Disjoint as Dr, Equals as Eq, Intersects as Po, SubsetOf as Pp, SupersetOf as Ppi,
+    };
 
     /// The base relation of two non-empty sets given as bit masks.
     fn relation_of(a: u32, b: u32) -> Relation {
@@ -335,7 +339,10 @@ mod tests {
         let first = RelationSet::single(Pp).with(Eq);
         let second = RelationSet::single(Pp);
         assert_eq!(RelationSet::compose(first, second), RelationSet::single(Pp));
-        assert_eq!(RelationSet::compose(RelationSet::EMPTY, second), RelationSet::EMPTY);
+        assert_eq!(
+            RelationSet::compose(RelationSet::EMPTY, second),
+            RelationSet::EMPTY
+        );
     }
 
     #[test]

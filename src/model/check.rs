@@ -3,7 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::{codes, network_input, Clause, EvidenceType, Link, Loaded, Mapping, Referential, ResolveOptions, Rulebook, TestCase};
+use super::{
+    codes, network_input, Clause, EvidenceType, Link, Loaded, Mapping, Referential, ResolveOptions,
+    Rulebook, TestCase,
+};
 use crate::diagnostic::{self, Diagnostic};
 use crate::mapper::{ClauseIdx, Conflict, LinkId, Network, NetworkInput, Step};
 use crate::source::{FileId, SourceMap, Span};
@@ -69,7 +72,9 @@ impl Resolver {
                 format!("referential `{}` is declared twice", r.id.text),
             )
             .with_label("second declaration")
-            .with_help("give each referential one block; rename one if they differ (e.g. by edition)");
+            .with_help(
+                "give each referential one block; rename one if they differ (e.g. by edition)",
+            );
             if let Some(prev) = self.referentials.get(first) {
                 d = d.with_secondary(prev.file, prev.span, "first declared here");
             }
@@ -81,7 +86,11 @@ impl Resolver {
         self.referentials.push(Referential {
             id: r.id.text.clone(),
             title: r.title.value.clone(),
-            attrs: r.attrs.iter().map(|a| (a.key, a.value.value.clone())).collect(),
+            attrs: r
+                .attrs
+                .iter()
+                .map(|a| (a.key, a.value.value.clone()))
+                .collect(),
             clauses: Vec::new(),
             file,
             span: r.id.span,
@@ -128,10 +137,16 @@ impl Resolver {
                         codes::SUBCLAUSE_ID,
                         file,
                         c.id.span,
-                        format!("sub-clause `{}` does not extend the id of its parent `{}`", c.id.text, p.id),
+                        format!(
+                            "sub-clause `{}` does not extend the id of its parent `{}`",
+                            c.id.text, p.id
+                        ),
                     )
                     .with_label("expected an id starting with the parent's")
-                    .with_help(format!("number it `{}.…`, or move it out of clause `{}`", p.id, p.id)),
+                    .with_help(format!(
+                        "number it `{}.…`, or move it out of clause `{}`",
+                        p.id, p.id
+                    )),
                 );
             }
         }
@@ -249,7 +264,9 @@ impl Resolver {
                                 name.span,
                                 format!("field `{}` is built in", name.text),
                             )
-                            .with_help("every evidence item already has the dates `date` and `expires`"),
+                            .with_help(
+                                "every evidence item already has the dates `date` and `expires`",
+                            ),
                         );
                     } else if fields.insert(name.text.clone(), *ty).is_some() {
                         self.diagnostics.push(
@@ -257,7 +274,10 @@ impl Resolver {
                                 codes::DUPLICATE_FIELD,
                                 file,
                                 name.span,
-                                format!("field `{}` is declared twice in evidence type `{}`", name.text, e.name.text),
+                                format!(
+                                    "field `{}` is declared twice in evidence type `{}`",
+                                    name.text, e.name.text
+                                ),
                             )
                             .with_label("second declaration"),
                         );
@@ -304,7 +324,10 @@ impl Resolver {
             r.span,
             format!("unknown clause `{key}`"),
         )
-        .with_label(format!("referential `{}` has no clause `{}`", r.referential, r.clause));
+        .with_label(format!(
+            "referential `{}` has no clause `{}`",
+            r.referential, r.clause
+        ));
         let prefix = format!("{}:", r.referential);
         let candidates: Vec<&str> = self
             .clauses
@@ -343,7 +366,9 @@ impl Resolver {
     pub(super) fn resolve_links(&mut self, files: &[(FileId, ast::File)]) {
         for (file, tree) in files {
             for item in &tree.items {
-                let ast::Item::Mapping(m) = item else { continue };
+                let ast::Item::Mapping(m) = item else {
+                    continue;
+                };
                 let mapping_index = self.mappings.len();
                 let mut mapping = Mapping {
                     title: m.title.value.clone(),
@@ -423,9 +448,13 @@ impl Resolver {
     pub(super) fn resolve_rules(&mut self) {
         let mut edges: Vec<Vec<(ClauseIdx, Span)>> = vec![Vec::new(); self.clauses.len()];
         for i in 0..self.clauses.len() {
-            let Some(clause) = self.clauses.get(i) else { continue };
+            let Some(clause) = self.clauses.get(i) else {
+                continue;
+            };
             let file = clause.file;
-            let Some(expr) = clause.requires.clone() else { continue };
+            let Some(expr) = clause.requires.clone() else {
+                continue;
+            };
             let mut out = Vec::new();
             self.check_expr(file, &expr, &mut out);
             if let Some(slot) = edges.get_mut(i) {
@@ -452,7 +481,10 @@ impl Resolver {
                             format!("`at least {n}` of a list of {}", of.len()),
                         )
                         .with_label("can never be met")
-                        .with_help(format!("lower it to at most {}, or add alternatives", of.len())),
+                        .with_help(format!(
+                            "lower it to at most {}, or add alternatives",
+                            of.len()
+                        )),
                     );
                 }
                 for x in of {
@@ -485,14 +517,22 @@ impl Resolver {
 
     /// Checks that a `where` condition names declared fields with values of
     /// their declared type.
-    fn check_fields(&mut self, file: FileId, cond: &ast::Cond, ty: &str, fields: &BTreeMap<String, FieldType>) {
+    fn check_fields(
+        &mut self,
+        file: FileId,
+        cond: &ast::Cond,
+        ty: &str,
+        fields: &BTreeMap<String, FieldType>,
+    ) {
         match &cond.kind {
             CondKind::Or(parts) | CondKind::And(parts) => {
                 for p in parts {
                     self.check_fields(file, p, ty, fields);
                 }
             }
-            CondKind::Not(inner) | CondKind::Group(inner) => self.check_fields(file, inner, ty, fields),
+            CondKind::Not(inner) | CondKind::Group(inner) => {
+                self.check_fields(file, inner, ty, fields)
+            }
             CondKind::Compare { field, op, value } => {
                 if let Some(ft) = self.field_type(file, field, ty, fields) {
                     let ordered = !matches!(op, ast::CmpOp::Eq | ast::CmpOp::Ne);
@@ -522,13 +562,19 @@ impl Resolver {
                 if let Some(ft) = self.field_type(file, field, ty, fields) {
                     match ft {
                         FieldType::List => {}
-                        FieldType::Text => self.check_value(file, value, FieldType::Text, &field.text),
+                        FieldType::Text => {
+                            self.check_value(file, value, FieldType::Text, &field.text)
+                        }
                         other => self.diagnostics.push(
                             Diagnostic::error(
                                 codes::FIELD_TYPE_MISMATCH,
                                 file,
                                 cond.span,
-                                format!("`contains` on field `{}` of type {}", field.text, other.keyword()),
+                                format!(
+                                    "`contains` on field `{}` of type {}",
+                                    field.text,
+                                    other.keyword()
+                                ),
                             )
                             .with_help("`contains` applies to list and text fields"),
                         ),
@@ -561,10 +607,17 @@ impl Resolver {
         let names = fields.keys().map(String::as_str).chain(ITEM_DATE_FIELDS);
         d = match super::closest(&field.text, names) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
-            None if fields.is_empty() => d.with_help(format!("declare it in `evidence {ty}`: `field {}: text`", field.text)),
+            None if fields.is_empty() => d.with_help(format!(
+                "declare it in `evidence {ty}`: `field {}: text`",
+                field.text
+            )),
             None => d.with_help(format!(
                 "declared fields: {}",
-                fields.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                fields
+                    .keys()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         };
         self.diagnostics.push(d);
@@ -578,7 +631,11 @@ impl Resolver {
                     codes::FIELD_TYPE_MISMATCH,
                     file,
                     value.span,
-                    format!("field `{field}` is declared {} but this value is {}", ft.keyword(), kind_name(&value.kind)),
+                    format!(
+                        "field `{field}` is declared {} but this value is {}",
+                        ft.keyword(),
+                        kind_name(&value.kind)
+                    ),
                 )
                 .with_label(format!("expected {}", ft.keyword())),
             );
@@ -613,7 +670,12 @@ impl Resolver {
                         }
                         Some(1) => {
                             let pos = stack.iter().position(|&(x, _)| x == t).unwrap_or(0);
-                            let members: Vec<usize> = stack.get(pos..).unwrap_or(&[]).iter().map(|&(x, _)| x).collect();
+                            let members: Vec<usize> = stack
+                                .get(pos..)
+                                .unwrap_or(&[])
+                                .iter()
+                                .map(|&(x, _)| x)
+                                .collect();
                             let mut key: Vec<u32> = members.iter().map(|&x| x as u32).collect();
                             key.sort_unstable();
                             if reported.insert(key) {
@@ -637,7 +699,9 @@ impl Resolver {
             .iter()
             .filter_map(|&m| self.clauses.get(m).map(|c| format!("`{}`", c.key)))
             .collect();
-        let Some(clause) = self.clauses.get(closing) else { return };
+        let Some(clause) = self.clauses.get(closing) else {
+            return;
+        };
         let mut d = Diagnostic::error(
             codes::CLAUSE_CYCLE,
             clause.file,
@@ -645,11 +709,17 @@ impl Resolver {
             if keys.len() == 1 {
                 format!("clause {} requires itself", keys.join(""))
             } else {
-                format!("clauses require each other in a cycle: {} → {}", keys.join(" → "), keys.first().cloned().unwrap_or_default())
+                format!(
+                    "clauses require each other in a cycle: {} → {}",
+                    keys.join(" → "),
+                    keys.first().cloned().unwrap_or_default()
+                )
             },
         )
         .with_label("closes the cycle")
-        .with_help("a clause cannot be met through itself; break the cycle with an evidence requirement");
+        .with_help(
+            "a clause cannot be met through itself; break the cycle with an evidence requirement",
+        );
         for &m in members {
             if m != closing {
                 if let Some(c) = self.clauses.get(m) {
@@ -671,16 +741,27 @@ impl Resolver {
                     ast::TestItem::AsOf(_, span) => {
                         if as_of_seen {
                             self.diagnostics.push(
-                                Diagnostic::error(codes::BAD_TEST, file, *span, "a test has more than one `as-of`")
-                                    .with_help("keep one date per test"),
+                                Diagnostic::error(
+                                    codes::BAD_TEST,
+                                    file,
+                                    *span,
+                                    "a test has more than one `as-of`",
+                                )
+                                .with_help("keep one date per test"),
                             );
                         }
                         as_of_seen = true;
                     }
                     ast::TestItem::Profile(..) => {}
                     ast::TestItem::GivenEvidence { ty, fields, .. } => {
-                        let Some(i) = self.lookup_evidence(file, ty) else { continue };
-                        let declared = self.evidence_types.get(i).map(|t| t.fields.clone()).unwrap_or_default();
+                        let Some(i) = self.lookup_evidence(file, ty) else {
+                            continue;
+                        };
+                        let declared = self
+                            .evidence_types
+                            .get(i)
+                            .map(|t| t.fields.clone())
+                            .unwrap_or_default();
                         for (key, value) in fields.iter().flatten() {
                             if let Some(ft) = self.field_type(file, key, &ty.text, &declared) {
                                 self.check_value(file, value, ft, &key.text);
@@ -721,7 +802,10 @@ impl Resolver {
                 );
             }
         }
-        let network = match Network::build(&network_input(&self.clauses, &self.links), options.min_strength) {
+        let network = match Network::build(
+            &network_input(&self.clauses, &self.links),
+            options.min_strength,
+        ) {
             Ok(network) => network,
             Err(e) => {
                 self.diagnostics.push(Diagnostic::error(
@@ -760,7 +844,11 @@ impl Resolver {
 
 /// One diagnostic for an inconsistent set of links: the first link is the
 /// primary place, the others (and hierarchy edges) secondary.
-pub(super) fn conflict_diagnostic(clauses: &[Clause], links: &[Link], conflict: &Conflict) -> Option<Diagnostic> {
+pub(super) fn conflict_diagnostic(
+    clauses: &[Clause],
+    links: &[Link],
+    conflict: &Conflict,
+) -> Option<Diagnostic> {
     let steps = &conflict.steps;
     let mut described = Vec::new();
     let mut places: Vec<(FileId, Span, String)> = Vec::new();
@@ -785,14 +873,15 @@ pub(super) fn conflict_diagnostic(clauses: &[Clause], links: &[Link], conflict: 
     }
     let mut places = places.into_iter();
     let (file, span, first) = places.next()?;
-    let mut d = Diagnostic::error(
-        codes::INCONSISTENT,
-        file,
-        span,
-        format!("inconsistent mapping network: {}", described.join(", ")),
-    )
-    .with_label(first)
-    .with_help(format!(
+    let mut d =
+        Diagnostic::error(
+            codes::INCONSISTENT,
+            file,
+            span,
+            format!("inconsistent mapping network: {}", described.join(", ")),
+        )
+        .with_label(first)
+        .with_help(format!(
         "{}; no assignment of obligations satisfies these links together, so one of them is wrong",
         conflict.explain(|c| clauses.get(c.0 as usize).map_or_else(String::new, |c| c.key.clone()))
     ));
@@ -831,6 +920,9 @@ fn empty_network() -> Network {
         hierarchy: Vec::new(),
         links: Vec::new(),
     };
-    #[expect(clippy::expect_used, reason = "an empty network has no index to overflow")]
+    #[expect(
+        clippy::expect_used,
+        reason = "an empty network has no index to overflow"
+    )]
     Network::build(&input, None).expect("empty network")
 }

@@ -320,7 +320,11 @@ impl Rulebook {
 }
 
 /// Resolves parsed files into a rulebook. `files` pairs each tree with its file.
-pub fn resolve(sources: SourceMap, files: &[(FileId, ast::File)], options: ResolveOptions) -> Loaded {
+pub fn resolve(
+    sources: SourceMap,
+    files: &[(FileId, ast::File)],
+    options: ResolveOptions,
+) -> Loaded {
     let mut r = check::Resolver::new();
     r.declare(files);
     r.resolve_links(files);

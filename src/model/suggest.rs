@@ -52,9 +52,15 @@ mod tests {
     #[test]
     fn finds_typos_not_strangers() {
         let known = ["maintenance_record", "training_record", "qc_internal"];
-        assert_eq!(closest("maintenance_recrod", known), Some("maintenance_record"));
+        assert_eq!(
+            closest("maintenance_recrod", known),
+            Some("maintenance_record")
+        );
         assert_eq!(closest("qc_internl", known), Some("qc_internal"));
         assert_eq!(closest("audit_report", known), None);
-        assert_eq!(closest("LABELIX:4.3", ["LABELIX:4.2", "LABELIX:4.1"]), Some("LABELIX:4.1"));
+        assert_eq!(
+            closest("LABELIX:4.3", ["LABELIX:4.2", "LABELIX:4.1"]),
+            Some("LABELIX:4.1")
+        );
     }
 }

@@ -126,7 +126,11 @@ impl Formatter<'_> {
 
     fn referential(&mut self, r: &Referential) {
         self.at(r.span);
-        self.line(&format!("referential {} {} {{", r.id.text, quote(&r.title.value)));
+        self.line(&format!(
+            "referential {} {} {{",
+            r.id.text,
+            quote(&r.title.value)
+        ));
         self.done(r.title.span);
         self.indent += 1;
         for a in &r.attrs {
@@ -202,7 +206,9 @@ impl Formatter<'_> {
         match &e.kind {
             ExprKind::All(list) => group(self, "all".into(), list, e.span.end),
             ExprKind::Any(list) => group(self, "any".into(), list, e.span.end),
-            ExprKind::AtLeast { n, of, .. } => group(self, format!("at least {n} of"), of, e.span.end),
+            ExprKind::AtLeast { n, of, .. } => {
+                group(self, format!("at least {n} of"), of, e.span.end)
+            }
             ExprKind::Not(inner) => {
                 let p = format!("{prefix}not ");
                 self.expr(&p, inner);
@@ -344,7 +350,11 @@ impl Formatter<'_> {
                     self.line(&text);
                     self.done(*span);
                 }
-                TestItem::GivenAssessment { clause, status, span } => {
+                TestItem::GivenAssessment {
+                    clause,
+                    status,
+                    span,
+                } => {
                     self.at(*span);
                     self.line(&format!("given assessment {clause} {status}"));
                     self.done(*span);
@@ -362,7 +372,12 @@ impl Formatter<'_> {
                     }
                     self.done(*span);
                 }
-                TestItem::ExpectRelation { a, relation, b, span } => {
+                TestItem::ExpectRelation {
+                    a,
+                    relation,
+                    b,
+                    span,
+                } => {
                     self.at(*span);
                     self.line(&format!("expect relation {a} {relation} {b}"));
                     self.done(*span);
@@ -399,7 +414,11 @@ fn duration_text(d: &crate::date::Duration) -> String {
 pub(crate) fn cond_text(c: &Cond) -> String {
     match &c.kind {
         CondKind::Or(parts) => parts.iter().map(cond_text).collect::<Vec<_>>().join(" or "),
-        CondKind::And(parts) => parts.iter().map(cond_text).collect::<Vec<_>>().join(" and "),
+        CondKind::And(parts) => parts
+            .iter()
+            .map(cond_text)
+            .collect::<Vec<_>>()
+            .join(" and "),
         CondKind::Not(inner) => format!("not {}", cond_text(inner)),
         CondKind::Group(inner) => format!("({})", cond_text(inner)),
         CondKind::Compare { field, op, value } => {

@@ -22,7 +22,10 @@ struct Lowerer {
 }
 
 /// Lowers a parsed `file` pair sequence.
-pub(super) fn lower_file(file: FileId, mut pairs: Pairs<'_, Rule>) -> Result<File, Vec<Diagnostic>> {
+pub(super) fn lower_file(
+    file: FileId,
+    mut pairs: Pairs<'_, Rule>,
+) -> Result<File, Vec<Diagnostic>> {
     let mut lowerer = Lowerer {
         file,
         diagnostics: Vec::new(),
@@ -372,8 +375,12 @@ impl Lowerer {
     fn clause_ref(&self, pair: Pair<'_, Rule>) -> ClauseRef {
         let span = span_of(&pair);
         let mut inner = pair.into_inner();
-        let referential = inner.next().map_or(String::new(), |p| p.as_str().to_string());
-        let clause = inner.next().map_or(String::new(), |p| p.as_str().to_string());
+        let referential = inner
+            .next()
+            .map_or(String::new(), |p| p.as_str().to_string());
+        let clause = inner
+            .next()
+            .map_or(String::new(), |p| p.as_str().to_string());
         ClauseRef {
             referential,
             clause,
@@ -726,7 +733,12 @@ impl Lowerer {
                 }
             },
             Rule::boolean => ValueKind::Bool(inner.as_str() == "true"),
-            Rule::list => ValueKind::List(inner.into_inner().map(|v| self.value(v, depth + 1)).collect()),
+            Rule::list => ValueKind::List(
+                inner
+                    .into_inner()
+                    .map(|v| self.value(v, depth + 1))
+                    .collect(),
+            ),
             _ => {
                 self.internal(span, "a value");
                 ValueKind::Bool(false)
@@ -795,7 +807,8 @@ impl Lowerer {
                     match (it.next(), it.next()) {
                         (Some(c), Some(s)) => {
                             let clause = self.clause_ref(c);
-                            let status = Status::from_keyword(s.as_str()).unwrap_or(Status::Unknown);
+                            let status =
+                                Status::from_keyword(s.as_str()).unwrap_or(Status::Unknown);
                             items.push(TestItem::GivenAssessment {
                                 clause,
                                 status,
@@ -810,7 +823,8 @@ impl Lowerer {
                     match (it.next(), it.next()) {
                         (Some(c), Some(s)) => {
                             let clause = self.clause_ref(c);
-                            let status = Status::from_keyword(s.as_str()).unwrap_or(Status::Unknown);
+                            let status =
+                                Status::from_keyword(s.as_str()).unwrap_or(Status::Unknown);
                             let via = it
                                 .next()
                                 .and_then(|v| children(v).next())

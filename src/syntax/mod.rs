@@ -7,7 +7,7 @@
 //! overflow the stack.
 
 pub mod ast;
-mod format;
+pub(crate) mod format;
 mod lower;
 
 use pest::error::{ErrorVariant, InputLocation};
@@ -75,7 +75,9 @@ pub fn parse(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
             format!("nesting deeper than {MAX_DEPTH} levels"),
         )
         .with_label("too deep from here")
-        .with_help("flatten the structure: split deep `all`/`any` groups or sub-clauses")]);
+        .with_help(
+            "flatten the structure: split deep `all`/`any` groups or sub-clauses",
+        )]);
     }
     let pairs = match RulesParser::parse(Rule::file, text) {
         Ok(pairs) => pairs,
@@ -116,8 +118,13 @@ fn prescan_depth(text: &str) -> Option<Span> {
                 nots = 0;
             }
             b'n' if bytes.get(i..i + 3) == Some(b"not")
-                && !bytes.get(i + 3).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
-                && !(i > 0 && bytes.get(i - 1).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')) =>
+                && !bytes
+                    .get(i + 3)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+                && !(i > 0
+                    && bytes.get(i - 1).is_some_and(|c| {
+                        c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-'
+                    })) =>
             {
                 nots += 1;
                 i += 3;
@@ -201,13 +208,19 @@ fn join_alternatives(items: &[&str]) -> String {
 
 fn help_for(positives: &[Rule]) -> Option<String> {
     if positives.contains(&Rule::relation) {
-        return Some("a link reads `REF:ID relation REF:ID`, e.g. `LABELIX:4.2 subset-of ISO15189-2022:6.4`".into());
+        return Some(
+            "a link reads `REF:ID relation REF:ID`, e.g. `LABELIX:4.2 subset-of ISO15189-2022:6.4`"
+                .into(),
+        );
     }
     if positives.contains(&Rule::clause_ref) {
         return Some("clause references are written `REF_ID:CLAUSE_ID` with no spaces, e.g. `ISO15189-2022:6.4.1`".into());
     }
     if positives.contains(&Rule::duration) {
-        return Some("durations are a whole number and a unit: `day(s)`, `week(s)`, `month(s)`, `year(s)`".into());
+        return Some(
+            "durations are a whole number and a unit: `day(s)`, `week(s)`, `month(s)`, `year(s)`"
+                .into(),
+        );
     }
     if positives.contains(&Rule::string) {
         return Some("strings are double-quoted; escape `\"` and `\\` with a backslash".into());
@@ -263,7 +276,12 @@ fn describe(rule: Rule) -> &'static str {
         Rule::where_part | Rule::kw_where => "`where`",
         Rule::within_part | Rule::kw_within => "`within`",
         Rule::count_part | Rule::kw_count => "`count >=`",
-        Rule::cond | Rule::conj | Rule::group | Rule::compare | Rule::in_atom | Rule::contains_atom => {
+        Rule::cond
+        | Rule::conj
+        | Rule::group
+        | Rule::compare
+        | Rule::in_atom
+        | Rule::contains_atom => {
             "a condition (`field == value`, `field in [..]`, `field contains value`)"
         }
         Rule::kw_or => "`or`",
@@ -296,7 +314,9 @@ fn describe(rule: Rule) -> &'static str {
         Rule::file => "an item (`referential`, `evidence`, `mapping`, `test`)",
         // Silent rules never reach an error; named here so the match stays total.
         Rule::item => "an item (`referential`, `evidence`, `mapping`, `test`)",
-        Rule::clause_item => "a clause item (`summary`, `note`, `requires`, `applies if`, `clause`)",
+        Rule::clause_item => {
+            "a clause item (`summary`, `note`, `requires`, `applies if`, `clause`)"
+        }
         Rule::evidence_item => "`valid` or `field`",
         Rule::link_attr => "a link attribute (`strength`, `rationale`, `note`, `source`)",
         Rule::atom => "a condition (`field == value`, `field in [..]`, `field contains value`)",
