@@ -246,8 +246,9 @@ impl Context<'_> {
     }
 
     fn print_json<T: Serialize>(&self, value: &T) -> Result<(), InputError> {
-        let text = serde_json::to_string_pretty(value)?;
-        println!("{text}");
+        let mut text = serde_json::to_string_pretty(value)?;
+        text.push('\n');
+        emit(&text);
         Ok(())
     }
 
@@ -270,20 +271,21 @@ impl Context<'_> {
                 files: sources.iter().count(),
             })?,
             _ => {
-                let mut out = std::io::stdout().lock();
+                let mut out = String::new();
                 for d in &loaded.diagnostics {
-                    let _ = writeln!(out, "{}", d.render(sources, self.color));
+                    out.push_str(&d.render(sources, self.color));
+                    out.push('\n');
                 }
                 let files = sources.iter().count();
-                let _ = writeln!(
-                    out,
+                out.push_str(&format!(
                     "{errors} error(s), {warnings} warning(s) in {files} file(s); {} referential(s), {} clause(s), {} evidence type(s), {} link(s), {} test(s)",
                     loaded.rulebook.referentials.len(),
                     loaded.rulebook.clauses.len(),
                     loaded.rulebook.evidence_types.len(),
                     loaded.rulebook.links.len(),
                     loaded.rulebook.tests.len(),
-                );
+                ));
+                emit(&out);
             }
         }
         Ok(if errors > 0 {
@@ -326,15 +328,15 @@ impl Context<'_> {
                 if check {
                     if formatted != text {
                         unformatted += 1;
-                        println!("<stdin>");
+                        emit("<stdin>\n");
                     }
                 } else {
-                    print!("{formatted}");
+                    emit(&formatted);
                 }
             } else if formatted != text {
                 if check {
                     unformatted += 1;
-                    println!("{name}");
+                    emit(&format!("{name}\n"));
                 } else {
                     write_atomically(path, &formatted)
                         .map_err(|e| InputError(format!("cannot write `{name}`: {e}")))?;
@@ -378,7 +380,7 @@ impl Context<'_> {
         let (human, json) = answer(&book)?;
         match self.cli.format {
             Format::Json => self.print_json(&json)?,
-            _ => print!("{human}"),
+            _ => emit(&human),
         }
         Ok(ExitCode::SUCCESS)
     }
@@ -398,9 +400,9 @@ impl Context<'_> {
         let export = refmap::query::export(&book);
         match self.cli.format {
             Format::Json => self.print_json(&export)?,
-            Format::Mermaid => print!("{}", refmap::report::export_mermaid(&export)),
-            Format::Csv => print!("{}", refmap::report::export_csv(&export)),
-            _ => print!("{}", refmap::report::export_dot(&export)),
+            Format::Mermaid => emit(&refmap::report::export_mermaid(&export)),
+            Format::Csv => emit(&refmap::report::export_csv(&export)),
+            _ => emit(&refmap::report::export_dot(&export)),
         }
         Ok(ExitCode::SUCCESS)
     }
@@ -489,17 +491,18 @@ impl Context<'_> {
                     book.referential(id)
                         .map_or_else(String::new, |r| r.title.clone())
                 };
-                let mut out = std::io::stdout().lock();
+                let mut out = String::new();
                 for (i, r) in reports.iter().enumerate() {
                     if summary {
-                        let _ = write!(out, "{}", refmap::report::check_summary(r));
+                        out.push_str(&refmap::report::check_summary(r));
                     } else {
                         if i > 0 {
-                            let _ = writeln!(out);
+                            out.push('\n');
                         }
-                        let _ = write!(out, "{}", refmap::report::check(r, &titles, style));
+                        out.push_str(&refmap::report::check(r, &titles, style));
                     }
                 }
+                emit(&out);
             }
         }
         Ok(ExitCode::SUCCESS)
@@ -520,11 +523,11 @@ impl Context<'_> {
                 "passed": outcomes.len() - failed,
                 "failed": failed,
             }))?,
-            Format::Junit => print!("{}", refmap::report::tests_junit(&outcomes)),
-            _ => print!(
-                "{}",
-                refmap::report::tests(&outcomes, refmap::report::Style { color: self.color })
-            ),
+            Format::Junit => emit(&refmap::report::tests_junit(&outcomes)),
+            _ => emit(&refmap::report::tests(
+                &outcomes,
+                refmap::report::Style { color: self.color },
+            )),
         }
         Ok(if failed > 0 {
             ExitCode::from(1)
@@ -543,9 +546,23 @@ impl Context<'_> {
             .map_err(|e| InputError(e.to_string()))?;
         match self.cli.format {
             Format::Json => self.print_json(&trees)?,
-            _ => print!("{}", refmap::report::clause_trees(&trees)),
+            _ => emit(&refmap::report::clause_trees(&trees)),
         }
         Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// Writes to standard output; a closed pipe (`refmap … | head`) ends the
+/// program quietly instead of panicking.
+fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    if let Err(e) = result {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write the output: {e}");
+        std::process::exit(2);
     }
 }
 
