@@ -102,26 +102,29 @@ mod synthetic {
         }
     }
 
-    /// A network of about `clauses` clauses in `clauses / 5000` (at least 4)
-    /// referentials and exactly `links` links, all true in the hidden model.
+    /// A network of `clauses` clauses in referentials of about 5,000 clauses
+    /// (at least 4 referentials) and `links` links, all true in the hidden
+    /// model; links join clauses of about the same depth, around a point of
+    /// the first clause (or, one time in fifty, just outside it).
     pub fn generate(shape: Shape, clauses: usize, links: usize, seed: u64) -> Synthetic {
         let mut rng = Rng::new(seed);
         let referentials = (clauses / 5000).max(4);
         let per_ref = clauses / referentials;
         // branching b with b + b² + b³ + b⁴ ≈ per_ref
-        let mut branching = 1u64;
-        while (1..=DEPTH as u32).map(|d| (branching + 1).pow(d)).sum::<u64>() <= per_ref as u64 {
+        let mut branching = 2u64;
+        while (1..=DEPTH as u32).map(|d| branching.pow(d)).sum::<u64>() < per_ref as u64 {
             branching += 1;
         }
         let mut intervals: Vec<(u64, u64)> = Vec::with_capacity(clauses);
         let mut hierarchy = Vec::with_capacity(clauses);
         // levels[r][d]: the clauses of referential r at depth d, sorted by position
         let mut levels: Vec<Vec<Vec<u32>>> = Vec::with_capacity(referentials);
-        for _ in 0..referentials {
-            let budget = intervals.len() + per_ref;
+        let mut depth_of: Vec<usize> = Vec::with_capacity(clauses);
+        while intervals.len() < clauses {
+            let budget = (intervals.len() + per_ref).min(clauses);
             let mut ref_levels: Vec<Vec<u32>> = vec![Vec::new(); DEPTH];
             let mut parents: Vec<Option<u32>> = vec![None];
-            for level in ref_levels.iter_mut() {
+            for (depth, level) in ref_levels.iter_mut().enumerate() {
                 let mut next = Vec::new();
                 for parent in parents {
                     let span = parent.map_or((0, LINE), |p| intervals[p as usize]);
@@ -139,6 +142,7 @@ mod synthetic {
                         }
                         let id = intervals.len() as u32;
                         intervals.push((w[0], w[1]));
+                        depth_of.push(depth);
                         if let Some(p) = parent {
                             hierarchy.push((ClauseIdx(id), ClauseIdx(p)));
                         }
@@ -150,6 +154,7 @@ mod synthetic {
             }
             levels.push(ref_levels);
         }
+        let referentials = levels.len();
         let referential_of: Vec<usize> = {
             let mut out = vec![0; intervals.len()];
             for (r, ls) in levels.iter().enumerate() {
@@ -176,15 +181,20 @@ mod synthetic {
                 }
             };
             let (lo, hi) = intervals[a as usize];
-            // a point of `a` (9 in 10), else just outside it
-            let point = if rng.below(10) > 0 {
+            // a point of `a` (49 in 50), else just outside it
+            let point = if rng.below(50) > 0 {
                 lo + rng.below(hi - lo)
             } else if rng.below(2) == 0 && lo > 0 {
                 lo - 1 - rng.below(lo.min(hi - lo))
             } else {
                 (hi + rng.below(hi - lo)).min(LINE - 1)
             };
-            let depth = rng.below(DEPTH as u64) as usize;
+            // mostly between clauses of the same granularity
+            let depth = depth_of[a as usize].saturating_sub(match rng.below(10) {
+                0..=5 => 0,
+                6..=8 => 1,
+                _ => 2,
+            });
             let Some(b) = find(&levels[to], &intervals, depth, point) else {
                 continue;
             };
@@ -210,7 +220,12 @@ mod synthetic {
     }
 
     /// The clause of the deepest level `<= depth` whose interval holds `point`.
-    fn find(levels: &[Vec<u32>], intervals: &[(u64, u64)], depth: usize, point: u64) -> Option<u32> {
+    fn find(
+        levels: &[Vec<u32>],
+        intervals: &[(u64, u64)],
+        depth: usize,
+        point: u64,
+    ) -> Option<u32> {
         (0..=depth).rev().find_map(|d| {
             let level = levels.get(d)?;
             let i = level.partition_point(|&c| intervals[c as usize].1 <= point);
@@ -251,7 +266,10 @@ fn pairs(input: &NetworkInput, count: usize, seed: u64) -> Vec<(ClauseIdx, Claus
                 let l = &input.links[rng.below(input.links.len() as u64) as usize];
                 (l.a, l.b)
             } else {
-                (ClauseIdx(rng.below(n) as u32), ClauseIdx(rng.below(n) as u32))
+                (
+                    ClauseIdx(rng.below(n) as u32),
+                    ClauseIdx(rng.below(n) as u32),
+                )
             }
         })
         .collect()
@@ -260,7 +278,12 @@ fn pairs(input: &NetworkInput, count: usize, seed: u64) -> Vec<(ClauseIdx, Claus
 /// Median and 99th percentile.
 fn percentiles(mut times: Vec<Duration>) -> (Duration, Duration) {
     times.sort_unstable();
-    let at = |q: f64| times.get(((times.len() as f64 - 1.0) * q) as usize).copied().unwrap_or_default();
+    let at = |q: f64| {
+        times
+            .get(((times.len() as f64 - 1.0) * q) as usize)
+            .copied()
+            .unwrap_or_default()
+    };
     (at(0.5), at(0.99))
 }
 
@@ -280,7 +303,10 @@ fn summary(shape: Shape, (clauses, links): (usize, usize)) -> (Synthetic, Networ
     let t = Instant::now();
     let net = Network::build(&s.input, None).expect("network builds");
     let built = t.elapsed();
-    assert!(net.conflicts().is_empty(), "generated network is inconsistent");
+    assert!(
+        net.conflicts().is_empty(),
+        "generated network is inconsistent"
+    );
     let qs = pairs(&s.input, 10_000, 11);
     let mut times = Vec::with_capacity(qs.len());
     let mut not_all = 0;

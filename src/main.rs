@@ -278,7 +278,7 @@ impl Context<'_> {
                 }
                 let files = sources.iter().count();
                 out.push_str(&format!(
-                    "{errors} error(s), {warnings} warning(s) in {files} file(s); {} referential(s), {} clause(s), {} evidence type(s), {} link(s), {} test(s)",
+                    "{errors} error(s), {warnings} warning(s) in {files} file(s); {} referential(s), {} clause(s), {} evidence type(s), {} link(s), {} test(s)\n",
                     loaded.rulebook.referentials.len(),
                     loaded.rulebook.clauses.len(),
                     loaded.rulebook.evidence_types.len(),

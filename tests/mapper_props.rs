@@ -18,9 +18,7 @@
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use refmap::mapper::{
-    ClauseIdx, LinkInput, Network, NetworkInput, Relation, RelationSet, Step,
-};
+use refmap::mapper::{ClauseIdx, LinkInput, Network, NetworkInput, Relation, RelationSet, Step};
 
 /// Clauses of the small networks.
 const N: usize = 4;
@@ -198,7 +196,12 @@ fn check_small(input: &NetworkInput) -> Result<(), TestCaseError> {
     let truth = brute_force(input);
     let consistent = !truth[0][0].is_empty();
     let net = build(input);
-    prop_assert_eq!(net.conflicts().is_empty(), consistent, "conflicts: {:?}", net.conflicts());
+    prop_assert_eq!(
+        net.conflicts().is_empty(),
+        consistent,
+        "conflicts: {:?}",
+        net.conflicts()
+    );
     if !consistent {
         for conflict in net.conflicts() {
             // the links a conflict names are themselves contradictory
@@ -221,12 +224,20 @@ fn check_small(input: &NetworkInput) -> Result<(), TestCaseError> {
             prop_assert_eq!(answer.relations, want, "relation({}, {})", a, b);
             // the proof alone gives the same answer
             let alone = build(&sub_network(input, &answer.proof));
-            prop_assert_eq!(alone.relation(ca, cb).relations, want, "proof of ({}, {}): {:?}", a, b, answer.proof);
+            prop_assert_eq!(
+                alone.relation(ca, cb).relations,
+                want,
+                "proof of ({}, {}): {:?}",
+                a,
+                b,
+                answer.proof
+            );
             if want == RelationSet::ALL {
                 prop_assert!(answer.proof.is_empty());
             }
             // entailments
-            let subset = want.is_subset(RelationSet::single(Relation::Equals).with(Relation::SubsetOf));
+            let subset =
+                want.is_subset(RelationSet::single(Relation::Equals).with(Relation::SubsetOf));
             let sub_proof = net.entails_subset(ca, cb);
             prop_assert_eq!(sub_proof.is_some(), subset, "entails_subset({}, {})", a, b);
             if let Some(steps) = sub_proof {
@@ -239,18 +250,32 @@ fn check_small(input: &NetworkInput) -> Result<(), TestCaseError> {
             }
             let overlap = !want.contains(Relation::Disjoint);
             let overlap_proof = net.entails_overlap(ca, cb);
-            prop_assert_eq!(overlap_proof.is_some(), overlap, "entails_overlap({}, {})", a, b);
+            prop_assert_eq!(
+                overlap_proof.is_some(),
+                overlap,
+                "entails_overlap({}, {})",
+                a,
+                b
+            );
             if let Some(steps) = overlap_proof {
                 let alone = build(&sub_network(input, &steps));
-                prop_assert!(!alone.relation(ca, cb).relations.contains(Relation::Disjoint));
+                prop_assert!(!alone
+                    .relation(ca, cb)
+                    .relations
+                    .contains(Relation::Disjoint));
             }
             prop_assert_eq!(net.relation(cb, ca).relations, want.converse());
             if a != b && want != RelationSet::ALL {
                 expected_related.push((cb, want));
             }
         }
-        let related: Vec<(ClauseIdx, RelationSet)> = net
-            .related(ClauseIdx(a))
+        let related_answers = net.related(ClauseIdx(a));
+        for (b, answer) in &related_answers {
+            // `related` proves its answers too
+            let alone = build(&sub_network(input, &answer.proof));
+            prop_assert_eq!(alone.relation(ClauseIdx(a), *b).relations, answer.relations);
+        }
+        let related: Vec<(ClauseIdx, RelationSet)> = related_answers
             .into_iter()
             .map(|(b, answer)| (b, answer.relations))
             .collect();
@@ -302,10 +327,7 @@ fn set_network() -> impl Strategy<Value = (Vec<u16>, NetworkInput)> {
         })
         .prop_map(|(sets, pairs, parents)| {
             let get = |a: u32, b: u32| {
-                relation_of(
-                    u32::from(sets[a as usize]),
-                    u32::from(sets[b as usize]),
-                )
+                relation_of(u32::from(sets[a as usize]), u32::from(sets[b as usize]))
             };
             let links = pairs
                 .iter()

@@ -35,13 +35,13 @@ pub(super) fn find_conflicts(net: &Network, up_edges: &[(u32, u32, StepCode)]) -
         if !net.not_sub_out.has_edges(x) {
             continue;
         }
-        search.up_from(Slot::Tmp, x, None);
+        search.up_from(Slot::UpB, x, None);
         for (y, step) in net.not_sub_out.edges(x) {
             let Some(link) = step.link_id() else { continue };
-            if !search.marks(Slot::Tmp).contains(y) || !accuse(&mut accused, link) {
+            if !search.marks(Slot::UpB).contains(y) || !accuse(&mut accused, link) {
                 continue;
             }
-            let mut proof = search.up_path(Slot::Tmp, y);
+            let mut proof = search.up_path(Slot::UpB, y);
             proof.push(step);
             out.push(conflict(
                 net,
@@ -60,16 +60,16 @@ pub(super) fn find_conflicts(net: &Network, up_edges: &[(u32, u32, StepCode)]) -
     }
 
     for z in minimal_clauses(net, up_edges) {
-        search.up_from(Slot::Tmp, z, None);
-        let ups = search.marks(Slot::Tmp).seen().to_vec();
+        search.up_from(Slot::UpB, z, None);
+        let ups = search.marks(Slot::UpB).seen().to_vec();
         for c in ups {
             for (d, step) in net.disjoint.edges(c) {
                 let Some(link) = step.link_id() else { continue };
-                if !search.marks(Slot::Tmp).contains(d) || !accuse(&mut accused, link) {
+                if !search.marks(Slot::UpB).contains(d) || !accuse(&mut accused, link) {
                     continue;
                 }
-                let mut proof = search.up_path(Slot::Tmp, c);
-                proof.extend(search.up_path(Slot::Tmp, d));
+                let mut proof = search.up_path(Slot::UpB, c);
+                proof.extend(search.up_path(Slot::UpB, d));
                 proof.push(step);
                 out.push(conflict(
                     net,

@@ -9,17 +9,25 @@ use std::sync::Mutex;
 
 use super::adjacency::StepCode;
 
-/// Predecessor value of a search source.
-const NONE: u32 = u32::MAX;
+/// How a visited node was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Pred {
+    /// A source of the search with nothing before it.
+    Root,
+    /// Over an edge of this search, from a node of the same search.
+    Within(u32, StepCode),
+    /// A source that continues a node of the search this one is built on
+    /// (see `Slot::base`): from that node by a step, or (`None`) the same node.
+    Cross(u32, Option<StepCode>),
+}
 
-/// A visited set over clause indices with, for each visited node, the node
-/// and step it was reached from and its distance from the sources.
+/// A visited set over clause indices with, for each visited node, how it
+/// was reached and its distance (proof length) from the sources.
 #[derive(Debug, Default)]
 pub(super) struct Marks {
     stamp: Vec<u32>,
     epoch: u32,
-    from: Vec<u32>,
-    step: Vec<StepCode>,
+    pred: Vec<Pred>,
     dist: Vec<u32>,
     /// The visited nodes in visiting order (non-decreasing distance for a BFS).
     seen: Vec<u32>,
@@ -30,8 +38,7 @@ impl Marks {
     pub(super) fn clear(&mut self, node_count: usize) {
         if self.stamp.len() != node_count {
             self.stamp = vec![0; node_count];
-            self.from = vec![NONE; node_count];
-            self.step = vec![StepCode::link(0, false); node_count];
+            self.pred = vec![Pred::Root; node_count];
             self.dist = vec![0; node_count];
             self.epoch = 0;
         }
@@ -48,20 +55,16 @@ impl Marks {
         self.stamp.get(v as usize) == Some(&self.epoch)
     }
 
-    /// Visits `v` reached from `from` by `step` (`None` for a source) at
-    /// distance `dist`; false when `v` was already visited.
-    pub(super) fn visit(&mut self, v: u32, pred: Option<(u32, StepCode)>, dist: u32) -> bool {
+    /// Visits `v`, reached by `pred` at distance `dist`; false when `v` was
+    /// already visited.
+    pub(super) fn visit(&mut self, v: u32, pred: Pred, dist: u32) -> bool {
         let i = v as usize;
         match self.stamp.get_mut(i) {
             Some(s) if *s != self.epoch => *s = self.epoch,
             _ => return false,
         }
-        let (from, step) = pred.unwrap_or((NONE, StepCode::link(0, false)));
-        if let Some(f) = self.from.get_mut(i) {
-            *f = from;
-        }
-        if let Some(s) = self.step.get_mut(i) {
-            *s = step;
+        if let Some(p) = self.pred.get_mut(i) {
+            *p = pred;
         }
         if let Some(d) = self.dist.get_mut(i) {
             *d = dist;
@@ -79,17 +82,13 @@ impl Marks {
         }
     }
 
-    /// The node and step a visited node was reached from; `None` for a source
-    /// or a node not visited.
-    pub(super) fn pred(&self, v: u32) -> Option<(u32, StepCode)> {
-        if !self.contains(v) {
-            return None;
+    /// How a visited node was reached.
+    pub(super) fn pred(&self, v: u32) -> Option<Pred> {
+        if self.contains(v) {
+            self.pred.get(v as usize).copied()
+        } else {
+            None
         }
-        let from = self.from.get(v as usize).copied()?;
-        if from == NONE {
-            return None;
-        }
-        Some((from, self.step.get(v as usize).copied()?))
     }
 
     /// The visited nodes in visiting order.
@@ -103,39 +102,65 @@ impl Marks {
     }
 }
 
-/// The named visited sets one query uses.
-#[derive(Debug, Clone, Copy)]
+/// The named visited sets one query uses. In the comments, `up(x)` is
+/// every clause containing `x` (⊆*), `down(x)` every clause in `x`, and
+/// `shared(x) = up(down(x) ∪ intersects-partners(down(x)))` every clause a
+/// derivation shows to share obligations with `x`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Slot {
-    /// Everything that contains `a` (⊆*-up-set).
+    /// `up(a)`.
     UpA,
-    /// Everything contained in `a`.
+    /// `down(a)`.
     DownA,
-    /// Everything that shares obligations with `a` by a derivation.
+    /// `shared(a)`, built on `DownA`.
     SharedA,
-    /// Up-set of `b`.
+    /// `up(b)`.
     UpB,
-    /// Down-set of `b`.
+    /// `down(b)`.
     DownB,
-    /// Shared-with set of `b`.
+    /// `shared(b)`, built on `DownB`.
     SharedB,
-    /// Scratch search.
-    Tmp,
-    /// Second scratch search.
-    Tmp2,
-    /// Candidates collected by `related`.
-    Candidates,
+    /// Clauses inside what a part of `a` sticks out of (`X ⊄ Y`, `X ⊆* a`):
+    /// none contains `a`. Built on `DownA`.
+    InsideNotSubOfA,
+    /// Clauses inside a clause disjoint from one of `shared(a)`: none
+    /// contains `a`. Built on `SharedA`.
+    InsideDisjointOfSharedA,
+    /// Clauses containing one that sticks out of a container of `a`
+    /// (`X ⊄ Y`, `a ⊆* Y`): none is inside `a`. Built on `UpA`.
+    AboveNotSubOfA,
+    /// Clauses inside a clause disjoint from a container of `a`: all
+    /// disjoint from `a`. Built on `UpA`.
+    InsideDisjointOfA,
+    /// Clauses sharing obligations with one of `InsideDisjointOfA`: none is
+    /// inside `a`. Built on `InsideDisjointOfA`.
+    SharedInsideDisjointOfA,
+}
+
+impl Slot {
+    /// The search whose nodes the sources of this one continue.
+    pub(super) fn base(self) -> Option<Slot> {
+        match self {
+            Slot::UpA | Slot::DownA | Slot::UpB | Slot::DownB => None,
+            Slot::SharedA | Slot::InsideNotSubOfA => Some(Slot::DownA),
+            Slot::SharedB => Some(Slot::DownB),
+            Slot::InsideDisjointOfSharedA => Some(Slot::SharedA),
+            Slot::AboveNotSubOfA | Slot::InsideDisjointOfA => Some(Slot::UpA),
+            Slot::SharedInsideDisjointOfA => Some(Slot::InsideDisjointOfA),
+        }
+    }
 }
 
 /// All the visited sets of one query.
 #[derive(Debug, Default)]
 pub(super) struct Scratch {
-    slots: [Marks; 9],
+    slots: [Marks; 11],
 }
 
 impl Scratch {
     /// The visited set `slot`.
     pub(super) fn get(&self, slot: Slot) -> &Marks {
-        let [m0, m1, m2, m3, m4, m5, m6, m7, m8] = &self.slots;
+        let [m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10] = &self.slots;
         match slot {
             Slot::UpA => m0,
             Slot::DownA => m1,
@@ -143,15 +168,17 @@ impl Scratch {
             Slot::UpB => m3,
             Slot::DownB => m4,
             Slot::SharedB => m5,
-            Slot::Tmp => m6,
-            Slot::Tmp2 => m7,
-            Slot::Candidates => m8,
+            Slot::InsideNotSubOfA => m6,
+            Slot::InsideDisjointOfSharedA => m7,
+            Slot::AboveNotSubOfA => m8,
+            Slot::InsideDisjointOfA => m9,
+            Slot::SharedInsideDisjointOfA => m10,
         }
     }
 
     /// The visited set `slot`, mutably.
     pub(super) fn get_mut(&mut self, slot: Slot) -> &mut Marks {
-        let [m0, m1, m2, m3, m4, m5, m6, m7, m8] = &mut self.slots;
+        let [m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10] = &mut self.slots;
         match slot {
             Slot::UpA => m0,
             Slot::DownA => m1,
@@ -159,9 +186,11 @@ impl Scratch {
             Slot::UpB => m3,
             Slot::DownB => m4,
             Slot::SharedB => m5,
-            Slot::Tmp => m6,
-            Slot::Tmp2 => m7,
-            Slot::Candidates => m8,
+            Slot::InsideNotSubOfA => m6,
+            Slot::InsideDisjointOfSharedA => m7,
+            Slot::AboveNotSubOfA => m8,
+            Slot::InsideDisjointOfA => m9,
+            Slot::SharedInsideDisjointOfA => m10,
         }
     }
 }

@@ -421,13 +421,6 @@ impl Network {
             + self.hierarchy.capacity() * 8
     }
 
-    /// Whether the step `code` is an `intersects` link.
-    fn is_overlap_step(&self, code: StepCode) -> bool {
-        code.link_id()
-            .and_then(|l| self.link(l))
-            .is_some_and(|l| l.relation == Relation::Intersects)
-    }
-
     /// Whether some `disjoint` link is in force (most networks have none,
     /// which spares every search that looks for one).
     fn has_disjoint(&self) -> bool {

@@ -27,17 +27,17 @@
 use std::collections::HashMap;
 
 use super::adjacency::{Csr, StepCode};
-use super::marks::{Scratch, Slot};
+use super::marks::{Pred, Scratch, Slot};
 use super::{Answer, ClauseIdx, Network, Relation, RelationSet, Step};
 
-/// A search source: the node, what it was reached from, its starting distance.
-type Source = (u32, Option<(u32, StepCode)>, u32);
+/// A search source: the node, how it continues another search, its starting distance.
+type Source = (u32, Pred, u32);
 
 /// Why a relation is ruled out, before the proof is spelled out.
 #[derive(Debug, Clone, Copy)]
 enum Why {
-    /// The source of the up-search `up` is contained in `to`.
-    Sub { up: Slot, to: u32 },
+    /// `node` is in the search `slot` (whose meaning says why).
+    In { slot: Slot, node: u32 },
     /// `part` is in `down(a)` and `down(b)`.
     CommonPart { part: u32 },
     /// The `intersects` link `step` joins `p ∈ down(a)` and `q ∈ down(b)`.
@@ -54,13 +54,12 @@ enum Why {
         y: u32,
     },
     /// The `disjoint` link `step` joins `c` of the up-search `up` and `d` of
-    /// the shared-search `shared` (built over the down-search `down`).
+    /// the shared-search `shared`.
     DisjointShared {
         up: Slot,
         c: u32,
         step: StepCode,
         shared: Slot,
-        down: Slot,
         d: u32,
     },
 }
@@ -117,7 +116,8 @@ impl<'n> Search<'n> {
 
     /// Breadth-first search of `adjacency` from `sources` (sorted by
     /// starting distance) into `slot`, stopping early once `target` is
-    /// visited.
+    /// visited. Distances are exact: a source enters the search when the
+    /// frontier reaches its starting distance.
     fn closure(&mut self, slot: Slot, adjacency: &Csr, sources: &[Source], target: Option<u32>) {
         let removed = self.removed;
         let marks = self.marks.get_mut(slot);
@@ -147,7 +147,9 @@ impl<'n> Search<'n> {
             head += 1;
             let d = marks.dist(v).unwrap_or(0) + 1;
             for (w, step) in adjacency.edges(v) {
-                if allowed(removed, step) && marks.visit(w, Some((v, step)), d) && Some(w) == target
+                if allowed(removed, step)
+                    && marks.visit(w, Pred::Within(v, step), d)
+                    && Some(w) == target
                 {
                     return;
                 }
@@ -158,30 +160,30 @@ impl<'n> Search<'n> {
     /// `up(x)` into `slot` (stopping at `target` if given).
     pub(super) fn up_from(&mut self, slot: Slot, x: u32, target: Option<u32>) {
         let net = self.net;
-        self.closure(slot, &net.up, &[(x, None, 0)], target);
+        self.closure(slot, &net.up, &[(x, Pred::Root, 0)], target);
     }
 
     /// `down(x)` into `slot`.
-    fn down_from(&mut self, slot: Slot, x: u32) {
+    pub(super) fn down_from(&mut self, slot: Slot, x: u32) {
         let net = self.net;
-        self.closure(slot, &net.down, &[(x, None, 0)], None);
+        self.closure(slot, &net.down, &[(x, Pred::Root, 0)], None);
     }
 
     /// `up(S ∪ intersects-partners(S))` into `shared`, where `S` is the
-    /// content of the search `down`.
-    fn shared_over(&mut self, down: Slot, shared: Slot) {
+    /// content of the search `base` (`shared`'s base).
+    fn shared_over(&mut self, base: Slot, shared: Slot) {
         let net = self.net;
         let removed = self.removed;
-        let marks = self.marks.get(down);
+        let marks = self.marks.get(base);
         let mut sources: Vec<Source> = Vec::with_capacity(marks.len() * 2);
         for &z in marks.seen() {
-            sources.push((z, None, marks.dist(z).unwrap_or(0)));
+            sources.push((z, Pred::Cross(z, None), marks.dist(z).unwrap_or(0)));
         }
         for &p in marks.seen() {
             let d = marks.dist(p).unwrap_or(0) + 1;
             for (q, step) in net.overlap.edges(p) {
                 if allowed(removed, step) {
-                    sources.push((q, Some((p, step)), d));
+                    sources.push((q, Pred::Cross(p, Some(step)), d));
                 }
             }
         }
@@ -189,16 +191,45 @@ impl<'n> Search<'n> {
         self.closure(shared, &net.up, &sources, None);
     }
 
-    /// The steps from a node back to the source of its search, last step
-    /// first for an up-search (first step first for a down-search).
-    fn trace(&self, slot: Slot, mut v: u32) -> Vec<StepCode> {
-        let marks = self.marks.get(slot);
-        let mut out = Vec::new();
-        while let Some((from, step)) = marks.pred(v) {
-            out.push(step);
-            v = from;
+    /// One `hop` step out of every clause of `base`, then the closure over
+    /// `close`, into `slot` (whose base is `base`).
+    fn hop_then_close(&mut self, base: Slot, hop: &Csr, slot: Slot, close: &Csr) {
+        let removed = self.removed;
+        let marks = self.marks.get(base);
+        let mut sources: Vec<Source> = Vec::new();
+        for &v in marks.seen() {
+            let d = marks.dist(v).unwrap_or(0) + 1;
+            for (w, step) in hop.edges(v) {
+                if allowed(removed, step) {
+                    sources.push((w, Pred::Cross(v, Some(step)), d));
+                }
+            }
         }
-        out
+        sources.sort_by_key(|s| s.2);
+        self.closure(slot, close, &sources, None);
+    }
+
+    /// The steps that put `v` in the search `slot`, following sources into
+    /// the searches they continue.
+    fn trace(&self, mut slot: Slot, mut v: u32) -> Vec<StepCode> {
+        let mut out = Vec::new();
+        loop {
+            match self.marks.get(slot).pred(v) {
+                None | Some(Pred::Root) => return out,
+                Some(Pred::Within(from, step)) => {
+                    out.push(step);
+                    v = from;
+                }
+                Some(Pred::Cross(from, step)) => {
+                    out.extend(step);
+                    v = from;
+                    match slot.base() {
+                        Some(base) => slot = base,
+                        None => return out,
+                    }
+                }
+            }
+        }
     }
 
     /// The chain `source ⊆ … ⊆ v` of an up-search.
@@ -208,45 +239,19 @@ impl<'n> Search<'n> {
         steps
     }
 
-    /// The chain `v ⊆ … ⊆ source` of a down-search.
-    fn down_path(&self, slot: Slot, v: u32) -> Vec<StepCode> {
-        self.trace(slot, v)
-    }
-
-    /// Why `v` of the shared-search `shared` shares obligations with the
-    /// source of the down-search `down`.
-    fn shared_path(&self, shared: Slot, down: Slot, v: u32) -> Vec<StepCode> {
-        let marks = self.marks.get(shared);
-        let mut out = Vec::new();
-        let mut cur = v;
-        while let Some((from, step)) = marks.pred(cur) {
-            if self.net.is_overlap_step(step) {
-                out.reverse();
-                out.push(step);
-                out.extend(self.down_path(down, from));
-                return out;
-            }
-            out.push(step);
-            cur = from;
-        }
-        out.reverse();
-        out.extend(self.down_path(down, cur));
-        out
-    }
-
     /// The proof of a reason.
     fn spell_out(&self, why: Why) -> Vec<StepCode> {
         match why {
-            Why::Sub { up, to } => self.up_path(up, to),
+            Why::In { slot, node } => self.trace(slot, node),
             Why::CommonPart { part } => {
-                let mut s = self.down_path(Slot::DownA, part);
-                s.extend(self.down_path(Slot::DownB, part));
+                let mut s = self.trace(Slot::DownA, part);
+                s.extend(self.trace(Slot::DownB, part));
                 s
             }
             Why::OverlapBelow { p, step, q } => {
-                let mut s = self.down_path(Slot::DownA, p);
+                let mut s = self.trace(Slot::DownA, p);
                 s.push(step);
-                s.extend(self.down_path(Slot::DownB, q));
+                s.extend(self.trace(Slot::DownB, q));
                 s
             }
             Why::DisjointAbove { c, step, d } => {
@@ -262,7 +267,7 @@ impl<'n> Search<'n> {
                 up,
                 y,
             } => {
-                let mut s = self.down_path(down, x);
+                let mut s = self.trace(down, x);
                 s.extend(self.up_path(up, y));
                 s.push(step);
                 s
@@ -272,10 +277,9 @@ impl<'n> Search<'n> {
                 c,
                 step,
                 shared,
-                down,
                 d,
             } => {
-                let mut s = self.shared_path(shared, down, d);
+                let mut s = self.trace(shared, d);
                 s.extend(self.up_path(up, c));
                 s.push(step);
                 s
@@ -283,12 +287,12 @@ impl<'n> Search<'n> {
         }
     }
 
-    /// `to` is in the up-search `up`.
-    fn sub_reason(&self, up: Slot, to: u32) -> Reason {
+    /// `node` is in the search `slot`.
+    fn in_reason(&self, slot: Slot, node: u32) -> Reason {
         self.marks
-            .get(up)
-            .dist(to)
-            .map(|d| (d, Why::Sub { up, to }))
+            .get(slot)
+            .dist(node)
+            .map(|d| (d, Why::In { slot, node }))
     }
 
     /// `down(a)` and `down(b)` share a clause or an `intersects` link.
@@ -335,7 +339,7 @@ impl<'n> Search<'n> {
     }
 
     /// Adding `x ⊆ y` breaks the network, where `down` holds `down(x)`,
-    /// `up` holds `up(y)` and `shared` is (or becomes) `shared(x)`.
+    /// `up` holds `up(y)` and `shared` (built on `down`) is or becomes `shared(x)`.
     fn core_reason(&mut self, down: Slot, up: Slot, shared: Slot) -> Reason {
         let net = self.net;
         let removed = self.removed;
@@ -388,7 +392,6 @@ impl<'n> Search<'n> {
                         c,
                         step,
                         shared,
-                        down,
                         d,
                     };
                     best = shorter(best, Some((dc + dd + 1, why)));
@@ -405,24 +408,27 @@ impl<'n> Search<'n> {
         self.shared_a_ready = false;
     }
 
-    /// The relation of `a` to `b` (`a ≠ b`), with `a` prepared.
-    fn relate_prepared(&mut self, a: u32, b: u32) -> Answer {
-        self.up_from(Slot::UpB, b, None);
-        self.down_from(Slot::DownB, b);
-        self.shared_b_ready = false;
-        let sub_ab = self.sub_reason(Slot::UpA, b);
-        let sub_ba = self.sub_reason(Slot::UpB, a);
-        let core_ab = self.core_reason(Slot::DownA, Slot::UpB, Slot::SharedA);
-        let core_ba = self.core_reason(Slot::DownB, Slot::UpA, Slot::SharedB);
+    /// The answer from the reasons ruling out each relation: `core_ab` —
+    /// adding `a ⊆ b` breaks the network —, `core_ba`, `sub_ab` (`a ⊆* b`),
+    /// `sub_ba`, `apart` (`a` and `b` inside disjoint clauses) and `overlap`.
+    fn answer(
+        &self,
+        core_ab: Reason,
+        core_ba: Reason,
+        sub_ab: Reason,
+        sub_ba: Reason,
+        apart: Reason,
+        overlap: Reason,
+    ) -> Answer {
         let excluded = [
             (Relation::Equals, shorter(core_ab, core_ba)),
             (Relation::SubsetOf, shorter(sub_ba, core_ab)),
             (Relation::SupersetOf, shorter(sub_ab, core_ba)),
             (
                 Relation::Intersects,
-                shorter(shorter(sub_ab, sub_ba), self.disjoint_above_reason()),
+                shorter(shorter(sub_ab, sub_ba), apart),
             ),
-            (Relation::Disjoint, self.overlap_reason()),
+            (Relation::Disjoint, overlap),
         ];
         let mut relations = RelationSet::ALL;
         let mut proof = ProofBuilder::default();
@@ -438,6 +444,21 @@ impl<'n> Search<'n> {
         }
     }
 
+    /// The relation of `a` to `b` (`a ≠ b`), with `a` prepared: searches
+    /// around both clauses.
+    fn relate_prepared(&mut self, a: u32, b: u32) -> Answer {
+        self.up_from(Slot::UpB, b, None);
+        self.down_from(Slot::DownB, b);
+        self.shared_b_ready = false;
+        let sub_ab = self.in_reason(Slot::UpA, b);
+        let sub_ba = self.in_reason(Slot::UpB, a);
+        let core_ab = self.core_reason(Slot::DownA, Slot::UpB, Slot::SharedA);
+        let core_ba = self.core_reason(Slot::DownB, Slot::UpA, Slot::SharedB);
+        let apart = self.disjoint_above_reason();
+        let overlap = self.overlap_reason();
+        self.answer(core_ab, core_ba, sub_ab, sub_ba, apart, overlap)
+    }
+
     /// The relation of `a` to `b`.
     pub(super) fn relation(&mut self, a: u32, b: u32) -> Answer {
         if a == b {
@@ -450,68 +471,72 @@ impl<'n> Search<'n> {
         self.relate_prepared(a, b)
     }
 
-    /// `candidates ∪= content of slot`.
-    fn add_candidates(&mut self, from: Slot) {
-        let seen = self.marks.get(from).seen().to_vec();
-        let cand = self.marks.get_mut(Slot::Candidates);
-        for v in seen {
-            cand.visit(v, None, 0);
-        }
-    }
-
-    /// The sources reached from the content of `slot` over `adjacency`.
-    fn neighbours_of(&self, slot: Slot, adjacency: &Csr) -> Vec<Source> {
-        let mut out = Vec::new();
-        for &v in self.marks.get(slot).seen() {
-            for (w, step) in adjacency.edges(v) {
-                if allowed(self.removed, step) {
-                    out.push((w, None, 0));
-                }
-            }
-        }
-        out
-    }
-
     /// Every clause whose relation to `a` is not `ALL`, in index order.
+    ///
+    /// Rather than relating `a` to each candidate, runs each search of the
+    /// table of the module documentation once, from `a`'s side: `b` is
+    /// ruled out of a relation exactly when it lands in the matching
+    /// search, whose distances are the proof lengths.
     pub(super) fn related(&mut self, a: u32) -> Vec<(ClauseIdx, Answer)> {
         let net = self.net;
         self.prepare_a(a);
         self.shared_over(Slot::DownA, Slot::SharedA);
-        self.shared_a_ready = true;
-        self.marks.get_mut(Slot::Candidates).clear(net.clause_count);
-        self.add_candidates(Slot::SharedA);
-        // Clauses that cannot be a superset of `a`: below what `down(a)` sticks out of.
-        let sources = self.neighbours_of(Slot::DownA, &net.not_sub_out);
-        self.closure(Slot::Tmp, &net.down, &sources, None);
-        self.add_candidates(Slot::Tmp);
-        // Clauses that cannot be a subset of `a`: above what sticks out of `up(a)`.
-        let sources = self.neighbours_of(Slot::UpA, &net.not_sub_in);
-        self.closure(Slot::Tmp, &net.up, &sources, None);
-        self.add_candidates(Slot::Tmp);
+        self.hop_then_close(
+            Slot::DownA,
+            &net.not_sub_out,
+            Slot::InsideNotSubOfA,
+            &net.down,
+        );
+        self.hop_then_close(Slot::UpA, &net.not_sub_in, Slot::AboveNotSubOfA, &net.up);
+        let mut searches = vec![Slot::SharedA, Slot::InsideNotSubOfA, Slot::AboveNotSubOfA];
         if net.has_disjoint() {
-            // Below a clause disjoint from one sharing obligations with `a`.
-            let sources = self.neighbours_of(Slot::SharedA, &net.disjoint);
-            self.closure(Slot::Tmp, &net.down, &sources, None);
-            self.add_candidates(Slot::Tmp);
-            // Sharing obligations with a clause disjoint from `up(a)`.
-            let sources = self.neighbours_of(Slot::UpA, &net.disjoint);
-            self.closure(Slot::Tmp, &net.down, &sources, None);
-            self.shared_over(Slot::Tmp, Slot::Tmp2);
-            self.add_candidates(Slot::Tmp2);
+            self.hop_then_close(
+                Slot::SharedA,
+                &net.disjoint,
+                Slot::InsideDisjointOfSharedA,
+                &net.down,
+            );
+            self.hop_then_close(Slot::UpA, &net.disjoint, Slot::InsideDisjointOfA, &net.down);
+            self.shared_over(Slot::InsideDisjointOfA, Slot::SharedInsideDisjointOfA);
+            searches.extend([
+                Slot::InsideDisjointOfSharedA,
+                Slot::InsideDisjointOfA,
+                Slot::SharedInsideDisjointOfA,
+            ]);
+        } else {
+            for slot in [
+                Slot::InsideDisjointOfSharedA,
+                Slot::InsideDisjointOfA,
+                Slot::SharedInsideDisjointOfA,
+            ] {
+                self.marks.get_mut(slot).clear(net.clause_count);
+            }
         }
-        let mut candidates = self.marks.get(Slot::Candidates).seen().to_vec();
+        let mut candidates: Vec<u32> = searches
+            .iter()
+            .flat_map(|&slot| self.marks.get(slot).seen().iter().copied())
+            .filter(|&b| b != a)
+            .collect();
         candidates.sort_unstable();
-        let mut out = Vec::new();
-        for b in candidates {
-            if b == a {
-                continue;
-            }
-            let answer = self.relate_prepared(a, b);
-            if answer.relations != RelationSet::ALL {
-                out.push((ClauseIdx(b), answer));
-            }
-        }
-        out
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .map(|b| {
+                let r = |slot| self.in_reason(slot, b);
+                let core_ab = shorter(r(Slot::InsideNotSubOfA), r(Slot::InsideDisjointOfSharedA));
+                let core_ba = shorter(r(Slot::AboveNotSubOfA), r(Slot::SharedInsideDisjointOfA));
+                let answer = self.answer(
+                    core_ab,
+                    core_ba,
+                    r(Slot::UpA),
+                    r(Slot::DownA),
+                    r(Slot::InsideDisjointOfA),
+                    r(Slot::SharedA),
+                );
+                (ClauseIdx(b), answer)
+            })
+            .filter(|(_, answer)| answer.relations != RelationSet::ALL)
+            .collect()
     }
 
     /// Why `down(a)` and `down(b)` must share obligations (`a ≠ b`).
@@ -536,11 +561,6 @@ impl<'n> Search<'n> {
             .collect();
         out.sort_unstable();
         out.into_iter().map(ClauseIdx).collect()
-    }
-
-    /// `down(x)` into the scratch slot.
-    pub(super) fn down_into_tmp(&mut self, x: u32) {
-        self.down_from(Slot::Tmp, x);
     }
 }
 
@@ -669,8 +689,8 @@ impl Network {
             return Vec::new();
         }
         let mut search = Search::new(self, &[]);
-        search.down_into_tmp(a.0);
-        search.sorted_content(Slot::Tmp, a.0)
+        search.down_from(Slot::DownA, a.0);
+        search.sorted_content(Slot::DownA, a.0)
     }
 
     /// Links already implied by the others, in decreasing index order.

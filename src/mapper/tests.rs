@@ -6,19 +6,18 @@ use Relation::{Disjoint as Dr, Equals as Eq, Intersects as Po, SubsetOf as Pp, S
 
 /// A network of `n` clauses with the given hierarchy and unrated links.
 fn network(n: usize, hierarchy: &[(u32, u32)], links: &[(u32, Relation, u32)]) -> Network {
-    network_input(n, hierarchy, links)
-        .and_then(|input| Network::build(&input, None).ok())
-        .unwrap_or_else(|| {
-            Network::build(&NetworkInput::default(), None).unwrap_or_else(|_| unreachable_network())
-        })
+    match Network::build(&network_input(n, hierarchy, links), None) {
+        Ok(net) => net,
+        Err(e) => panic!("the test network does not build: {e}"),
+    }
 }
 
 fn network_input(
     n: usize,
     hierarchy: &[(u32, u32)],
     links: &[(u32, Relation, u32)],
-) -> Option<NetworkInput> {
-    Some(NetworkInput {
+) -> NetworkInput {
+    NetworkInput {
         clause_count: n,
         hierarchy: hierarchy
             .iter()
@@ -33,15 +32,7 @@ fn network_input(
                 strength: None,
             })
             .collect(),
-    })
-}
-
-#[expect(
-    clippy::panic,
-    reason = "a test helper: building an empty network cannot fail"
-)]
-fn unreachable_network() -> Network {
-    panic!("the empty network failed to build")
+    }
 }
 
 fn set(rs: &[Relation]) -> RelationSet {
@@ -306,7 +297,7 @@ fn weak_links_are_dropped_below_min_strength() {
 #[test]
 fn out_of_range_clauses_are_an_error() {
     let input = network_input(2, &[], &[(0, Pp, 2)]);
-    let err = input.and_then(|i| Network::build(&i, None).err());
+    let err = Network::build(&input, None).err();
     assert_eq!(
         err,
         Some(NetworkError::ClauseOutOfRange {
