@@ -429,6 +429,7 @@ impl<'b> Evaluator<'b> {
                     _ => Vec::new(),
                 };
                 let mut missing = st.missing.clone();
+                // Its own ancestors are left out: they are met through it, not for it.
                 let carriers: Vec<String> = if st.status == Status::Met {
                     Vec::new()
                 } else {
@@ -436,6 +437,7 @@ impl<'b> Evaluator<'b> {
                         .get(c.0 as usize)
                         .into_iter()
                         .flatten()
+                        .filter(|x| !is_ancestor(book, **x, c))
                         .map(|x| book.key(*x).to_string())
                         .collect()
                 };
@@ -504,6 +506,18 @@ impl<'b> Evaluator<'b> {
             contradictions,
         }
     }
+}
+
+/// Whether `a` is `c` or encloses it in its referential's tree.
+fn is_ancestor(book: &Rulebook, a: ClauseIdx, c: ClauseIdx) -> bool {
+    let mut cur = Some(c);
+    while let Some(x) = cur {
+        if x == a {
+            return true;
+        }
+        cur = book.clause(x).and_then(|k| k.parent);
+    }
+    false
 }
 
 fn aggregate(
@@ -735,9 +749,11 @@ impl<'a> Context<'a> {
         if status != Status::Met {
             let mut text = format!("{indent}{}", requirement_text(req));
             if needed > 1 {
-                text.push_str(&format!(": {found} of {needed} on file"));
-            } else {
+                text.push_str(&format!(": {found} of {needed} counted"));
+            } else if rejected.is_empty() {
                 text.push_str(": none on file");
+            } else {
+                text.push_str(": none that counts");
             }
             if !rejected.is_empty() {
                 text.push_str(&format!(" ({})", rejected.join("; ")));

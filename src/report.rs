@@ -381,8 +381,9 @@ pub fn check(report: &Report, titles: &dyn Fn(&str) -> String, style: Style) -> 
                 proof_lines(&mut out, &c.proof, "      proof: ");
             }
             if matches!(c.status, Status::Partial | Status::NotMet | Status::Unknown) {
-                for m in &c.missing {
-                    let _ = writeln!(out, "      missing: {m}");
+                for (i, m) in c.missing.iter().enumerate() {
+                    let head = if i == 0 { "missing:" } else { "        " };
+                    let _ = writeln!(out, "      {head} {m}");
                 }
             }
         }
