@@ -10,6 +10,11 @@
 //! (never back), and `intersects` only between referentials no `subset-of`
 //! link touches.
 
+#![expect(
+    missing_docs,
+    reason = "criterion_main! and pest_derive generate undocumented public items"
+)]
+
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::Duration;
@@ -71,17 +76,24 @@ fn requirement(rng: &mut Lcg, earlier: &[String], indent: &str) -> String {
     let ev = |rng: &mut Lcg| format!("ev_{}", rng.below(EVIDENCE_TYPES));
     let m = MODALITIES[rng.below(MODALITIES.len())];
     let mut lines = vec![
-        format!("evidence {} where modality == \"{m}\" and dose <= {}.5 within 12 months", ev(rng), rng.below(100)),
-        format!("evidence {} where tags contains \"urgent\" or modality in [\"CT\", \"MR\"] count >= 2", ev(rng)),
-        format!("evidence {} where signed_on >= 2025-01-01 and not (checked == false)", ev(rng)),
+        format!(
+            "evidence {} where modality == \"{m}\" and dose <= {}.5 within 12 months",
+            ev(rng),
+            rng.below(100)
+        ),
+        format!(
+            "evidence {} where tags contains \"urgent\" or modality in [\"CT\", \"MR\"] count >= 2",
+            ev(rng)
+        ),
+        format!(
+            "evidence {} where signed_on >= 2025-01-01 and not (checked == false)",
+            ev(rng)
+        ),
     ];
     if let Some(c) = earlier.get(rng.below(earlier.len().max(1))) {
         lines.push(format!("clause {c}"));
     }
-    let inner: String = lines
-        .iter()
-        .map(|l| format!("{indent}    {l}\n"))
-        .collect();
+    let inner: String = lines.iter().map(|l| format!("{indent}    {l}\n")).collect();
     format!(
         "{indent}requires all {{\n{indent}  any {{\n{inner}{indent}  }}\n{indent}  at least 1 of {{\n{indent}    evidence {} within 2 years\n{indent}    attested\n{indent}  }}\n{indent}}}\n",
         ev(rng)
@@ -97,7 +109,10 @@ fn referential(out: &mut String, rng: &mut Lcg, id: &str) -> (Vec<String>, Vec<S
         "referential {id} \"Referential {id}, generated for the benchmark\" {{\n  edition \"2026\"\n  publisher \"refmap bench\"\n  language \"fr\""
     );
     for t in 1..=TOP {
-        let _ = writeln!(out, "  clause {t} \"Chapter {t} of {id}\" {{\n    summary \"What chapter {t} asks for\"");
+        let _ = writeln!(
+            out,
+            "  clause {t} \"Chapter {t} of {id}\" {{\n    summary \"What chapter {t} asks for\""
+        );
         all.push(format!("{id}:{t}"));
         for s in 1..=SUB {
             let _ = writeln!(out, "    clause {t}.{s} \"Section {t}.{s}\" {{");
@@ -178,7 +193,10 @@ fn bench(c: &mut Criterion) {
         .take(3)
         .map(|d| format!("{}: {}", d.code, d.message))
         .collect();
-    assert!(errors.is_empty(), "the generated rules have errors: {errors:?}");
+    assert!(
+        errors.is_empty(),
+        "the generated rules have errors: {errors:?}"
+    );
     eprintln!(
         "workload: {:.1} MB, {} referentials, {} clauses, {} evidence types, {} links",
         text.len() as f64 / 1e6,

@@ -343,19 +343,34 @@ impl<'b> Evaluator<'b> {
                     && next.status != Status::NotApplicable
                     && next.status != Status::Met
                 {
-                    let met = |x: &&ClauseIdx| {
-                        state
-                            .get(x.0 as usize)
-                            .is_some_and(|s| s.status == Status::Met)
+                    // Sources are clauses met on their own basis: a clause met by
+                    // mapping from Z has Z among these candidates too (⊆ and
+                    // overlap compose with ⊆), so nothing is lost, and `via`
+                    // never points at a clause that is itself carried.
+                    let source = |candidates: Option<&Vec<ClauseIdx>>| {
+                        candidates
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|x| {
+                                let s = state.get(x.0 as usize)?;
+                                let priority = match (s.status, s.basis) {
+                                    (Status::Met, Basis::Assessment | Basis::Evidence) => 0,
+                                    (Status::Met, Basis::SubClauses) => 1,
+                                    _ => return None,
+                                };
+                                Some((priority, *x))
+                            })
+                            .min()
+                            .map(|(_, x)| x)
                     };
-                    if let Some(&x) = self.supersets.get(i).and_then(|v| v.iter().find(met)) {
+                    if let Some(x) = source(self.supersets.get(i)) {
                         next.status = Status::Met;
                         next.basis = Basis::Mapping;
                         next.via = Some(x);
                         next.evidence = Vec::new();
                         next.missing = Vec::new();
                     } else if rank(next.status) < 1 {
-                        if let Some(&x) = self.overlaps.get(i).and_then(|v| v.iter().find(met)) {
+                        if let Some(x) = source(self.overlaps.get(i)) {
                             next.status = Status::Partial;
                             next.basis = Basis::Mapping;
                             next.via = Some(x);
@@ -379,7 +394,12 @@ impl<'b> Evaluator<'b> {
                 if new_rank > old_rank {
                     raised = true;
                 }
-                if new_rank >= old_rank {
+                // A carry keeps the source it was first justified by, so the
+                // chain of `via` always leads back to an own basis.
+                let keep_carry = new_rank == old_rank
+                    && slot.basis == Basis::Mapping
+                    && next.basis == Basis::Mapping;
+                if new_rank >= old_rank && !keep_carry {
                     *slot = next;
                 }
             }

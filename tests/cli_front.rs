@@ -120,7 +120,11 @@ fn lint_of_a_bad_file_exits_1_with_the_diagnostic() {
         let out = run(&args);
         assert_eq!(code(&out), 1, "{args:?}\n{}", explain(&out));
         let text = stdout(&out);
-        assert!(text.contains("refmap::resolve::unknown-clause"), "{}", explain(&out));
+        assert!(
+            text.contains("refmap::resolve::unknown-clause"),
+            "{}",
+            explain(&out)
+        );
         assert!(text.contains("bad.rules:2:36"), "{}", explain(&out));
         assert!(text.contains("did you mean `X:1`?"), "{}", explain(&out));
         assert!(text.contains("1 error(s)"), "{}", explain(&out));
@@ -131,8 +135,14 @@ fn lint_of_a_bad_file_exits_1_with_the_diagnostic() {
 #[test]
 fn lint_of_a_folder_reads_every_rules_file() {
     let dir = folder(&[
-        ("a.rules", "referential A \"A\" { clause 1 \"one\" { requires clause B:1 } }\n"),
-        ("b.rules", "referential B \"B\" { clause 1 \"one\" { requires attested } }\n"),
+        (
+            "a.rules",
+            "referential A \"A\" { clause 1 \"one\" { requires clause B:1 } }\n",
+        ),
+        (
+            "b.rules",
+            "referential B \"B\" { clause 1 \"one\" { requires attested } }\n",
+        ),
         ("notes.txt", "not a rules file {"),
     ]);
     let out = run(&["lint", "--rules", path_str(dir.path()), "--format", "json"]);
@@ -169,7 +179,10 @@ fn lint_json_has_the_documented_shape() {
         assert_eq!(d["code"], "refmap::resolve::unknown-clause");
         assert_eq!(d["severity"], "error");
         assert_eq!(d["message"], "unknown clause `X:2`");
-        assert!(d["location"]["file"].as_str().unwrap_or_default().ends_with("bad.rules"));
+        assert!(d["location"]["file"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("bad.rules"));
         assert_eq!(d["location"]["line"], 2);
         assert_eq!(d["location"]["column"], 36);
         assert!(d["related"].is_array());
@@ -247,7 +260,9 @@ fn fmt_keeps_file_permissions() {
     let _ = std::fs::set_permissions(&messy, std::fs::Permissions::from_mode(0o640));
     let out = run(&["fmt", path_str(&messy)]);
     assert_eq!(code(&out), 0, "{}", explain(&out));
-    let mode = std::fs::metadata(&messy).map(|m| m.permissions().mode() & 0o777).unwrap_or(0);
+    let mode = std::fs::metadata(&messy)
+        .map(|m| m.permissions().mode() & 0o777)
+        .unwrap_or(0);
     assert_eq!(mode, 0o640);
 }
 
@@ -270,7 +285,11 @@ fn fmt_refuses_a_file_with_a_syntax_error() {
     assert_eq!(code(&out), 2, "{}", explain(&out));
     assert_eq!(read(&broken), SYNTAX_ERROR, "the file was changed");
     let err = stderr(&out);
-    assert!(err.contains("refmap::syntax::unexpected"), "{}", explain(&out));
+    assert!(
+        err.contains("refmap::syntax::unexpected"),
+        "{}",
+        explain(&out)
+    );
     assert!(err.contains("broken.rules:2:35"), "{}", explain(&out));
     let out = run_stdin(&["fmt", "-"], SYNTAX_ERROR);
     assert_eq!(code(&out), 2, "{}", explain(&out));
@@ -317,7 +336,10 @@ fn clauses_json_lists_the_tree() {
         let clauses = trees[0]["clauses"].as_array().cloned().unwrap_or_default();
         assert!(!clauses.is_empty(), "{v:#}");
         let first = &clauses[0];
-        assert!(first["clause"].as_str().unwrap_or_default().starts_with("LABELIX:"));
+        assert!(first["clause"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("LABELIX:"));
         assert!(first["title"].is_string());
         assert!(first["children"].is_array());
     }
@@ -336,21 +358,42 @@ fn clauses_of_an_unknown_referential_exits_2() {
     assert_eq!(stdout(&out), "");
     let out = run(&["clauses", "LABELX"]);
     assert_eq!(code(&out), 2, "{}", explain(&out));
-    assert!(stderr(&out).contains("did you mean `LABELIX`?"), "{}", explain(&out));
+    assert!(
+        stderr(&out).contains("did you mean `LABELIX`?"),
+        "{}",
+        explain(&out)
+    );
 }
 
 #[test]
 fn clauses_of_broken_rules_exits_1() {
     let dir = folder(&[("bad.rules", BAD)]);
-    let out = run(&["clauses", "--rules", path_str(&dir.path().join("bad.rules"))]);
+    let out = run(&[
+        "clauses",
+        "--rules",
+        path_str(&dir.path().join("bad.rules")),
+    ]);
     assert_eq!(code(&out), 1, "{}", explain(&out));
-    assert!(stderr(&out).contains("refmap::resolve::unknown-clause"), "{}", explain(&out));
+    assert!(
+        stderr(&out).contains("refmap::resolve::unknown-clause"),
+        "{}",
+        explain(&out)
+    );
 }
 
 #[test]
 fn clauses_of_given_rules_replace_the_shipped_ones() {
-    let dir = folder(&[("r.rules", "referential MINE \"Mine\" { clause 1 \"one\" { clause 1.1 \"sub\" } }\n")]);
-    let out = run(&["--rules", path_str(dir.path()), "clauses", "--format", "json"]);
+    let dir = folder(&[(
+        "r.rules",
+        "referential MINE \"Mine\" { clause 1 \"one\" { clause 1.1 \"sub\" } }\n",
+    )]);
+    let out = run(&[
+        "--rules",
+        path_str(dir.path()),
+        "clauses",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code(&out), 0, "{}", explain(&out));
     let v = json(&out);
     let trees = v.as_array().cloned().unwrap_or_default();
@@ -381,5 +424,8 @@ fn a_closed_pipe_is_not_a_crash() {
         let _ = e.read_to_string(&mut err);
     }
     let _ = child.wait();
-    assert!(!err.contains("panicked"), "refmap panicked on a closed pipe:\n{err}");
+    assert!(
+        !err.contains("panicked"),
+        "refmap panicked on a closed pipe:\n{err}"
+    );
 }

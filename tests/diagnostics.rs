@@ -62,9 +62,9 @@ fn report(loaded: &Loaded) -> String {
     let sources = &loaded.rulebook.sources;
     let mut out = String::new();
     for d in &loaded.diagnostics {
-        let place = sources
-            .get(d.primary.file)
-            .map_or_else(String::new, |f| f.location(d.primary.span.start).to_string());
+        let place = sources.get(d.primary.file).map_or_else(String::new, |f| {
+            f.location(d.primary.span.start).to_string()
+        });
         let severity = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -189,7 +189,11 @@ fn errors_are_matched_by_code_and_span_text() {
     assert_has("errors/syntax_bad_relation.rules", syntax, "equal");
     assert_has("errors/syntax_bad_status.rules", syntax, "done");
     assert_has("errors/syntax_keyword_prefix.rules", syntax, "notes");
-    assert_has("errors/syntax_bad_duration_unit.rules", syntax, "fortnights");
+    assert_has(
+        "errors/syntax_bad_duration_unit.rules",
+        syntax,
+        "fortnights",
+    );
     assert_has(
         "errors/syntax_impossible_date.rules",
         syntax::codes::INVALID_DATE,
@@ -400,7 +404,9 @@ fn a_hundred_thousand_nested_alls_are_a_diagnostic_not_a_crash() {
     let d = &loaded.diagnostics[0];
     // Points into the nest, not at the start of the file.
     assert!(d.primary.span.start > text.find("all {").unwrap_or(0));
-    assert!(d.render(&loaded.rulebook.sources, false).contains("deeper than 64"));
+    assert!(d
+        .render(&loaded.rulebook.sources, false)
+        .contains("deeper than 64"));
     // Unbalanced too: only openings.
     let open = format!(
         "referential R \"r\" {{ clause 1 \"c\" {{ requires {}",
@@ -464,7 +470,10 @@ fn errors_of_every_file_are_reported_together() {
         "referential A \"A\" { clause 1 \"one\" { requires clause B:2 } }\n",
     );
     sources.add("b.rules", "referential B \"B\" { clause 1 \"one\" { requires attested } }\nmapping \"m\" { A:1 equals B:1 { strength 0 } }\n");
-    sources.add("c.rules", "evidence x \"x\" { field a: text field a: text }\n");
+    sources.add(
+        "c.rules",
+        "evidence x \"x\" { field a: text field a: text }\n",
+    );
     let loaded = load::front_end(sources, Options::default());
     let found = only_codes(&loaded);
     assert!(found.contains(&codes::UNKNOWN_CLAUSE), "{found:?}");
@@ -479,7 +488,11 @@ fn errors_of_every_file_are_reported_together() {
     assert_eq!(unknown.len(), 1);
     assert_eq!(unknown[0].help.as_deref(), Some("did you mean `B:1`?"));
     // Diagnostics come in file order.
-    let files: Vec<u32> = loaded.diagnostics.iter().map(|d| d.primary.file.0).collect();
+    let files: Vec<u32> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.primary.file.0)
+        .collect();
     let mut sorted = files.clone();
     sorted.sort_unstable();
     assert_eq!(files, sorted);
@@ -538,7 +551,10 @@ fn spans_end_where_the_construct_ends() {
         .map(|d| (d.code, span_text(&loaded, d).to_string()))
         .collect();
     assert!(
-        spans.contains(&(codes::DUPLICATE_RULE, "evidence x within 1 year".to_string())),
+        spans.contains(&(
+            codes::DUPLICATE_RULE,
+            "evidence x within 1 year".to_string()
+        )),
         "{spans:#?}"
     );
     assert!(
@@ -569,7 +585,11 @@ fn syntax_errors_never_expect_what_they_found() {
     let mut bad = Vec::new();
     for path in entries {
         let loaded = load_text(&display_name(&path), &read(&path));
-        for d in loaded.diagnostics.iter().filter(|d| d.code == syntax::codes::UNEXPECTED) {
+        for d in loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == syntax::codes::UNEXPECTED)
+        {
             if let Some((expected, found)) = d.message.split_once(", found ") {
                 if expected.contains(found) {
                     bad.push(format!("{}: {}", display_name(&path), d.message));
@@ -577,7 +597,11 @@ fn syntax_errors_never_expect_what_they_found() {
             }
         }
     }
-    assert!(bad.is_empty(), "self-contradicting messages:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "self-contradicting messages:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -605,7 +629,10 @@ fn a_syntax_error_does_not_echo_as_unknown_names() {
         "a.rules",
         "referential A \"A\" { clause 1 \"one\" { requires clause B:1 } }\n",
     );
-    sources.add("b.rules", "referential B \"B\" { clause 1 \"one\" { requires } }\n");
+    sources.add(
+        "b.rules",
+        "referential B \"B\" { clause 1 \"one\" { requires } }\n",
+    );
     let loaded = load::front_end(sources, Options::default());
     assert_eq!(only_codes(&loaded), vec![syntax::codes::UNEXPECTED]);
 }

@@ -10,7 +10,10 @@ use refmap::syntax::{self, ast};
 
 fn parse(name: &str, text: &str) -> Result<ast::File, String> {
     syntax::parse(FileId(0), text).map_err(|errors| {
-        let messages: Vec<String> = errors.iter().map(|d| format!("{}: {}", d.code, d.message)).collect();
+        let messages: Vec<String> = errors
+            .iter()
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .collect();
         format!("{name} does not parse: {}", messages.join("; "))
     })
 }
@@ -105,7 +108,9 @@ fn check_case(input_path: &Path) -> Vec<String> {
     match parse(&format!("{name} (expected)"), &expected) {
         Ok(expected_tree) => {
             if expected_tree != tree {
-                problems.push(format!("{name}: the expected text parses to a different tree"));
+                problems.push(format!(
+                    "{name}: the expected text parses to a different tree"
+                ));
             }
             let again = syntax::format(&expected_tree, &expected);
             if again != expected {
@@ -120,7 +125,9 @@ fn check_case(input_path: &Path) -> Vec<String> {
     match parse(&format!("{name} (formatted)"), &formatted) {
         Ok(formatted_tree) => {
             if formatted_tree != tree {
-                problems.push(format!("{name}: the formatted text parses to a different tree"));
+                problems.push(format!(
+                    "{name}: the formatted text parses to a different tree"
+                ));
             }
             let again = syntax::format(&formatted_tree, &formatted);
             if again != formatted {
@@ -146,7 +153,11 @@ fn check_case(input_path: &Path) -> Vec<String> {
 fn golden_files() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/inputs/format");
     let inputs = files_in(&dir, "rules");
-    assert!(inputs.len() >= 8, "too few formatter cases: {}", inputs.len());
+    assert!(
+        inputs.len() >= 8,
+        "too few formatter cases: {}",
+        inputs.len()
+    );
     for expected in files_in(&dir, "expected") {
         assert!(
             expected.with_extension("rules").exists(),

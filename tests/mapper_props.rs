@@ -58,7 +58,7 @@ fn models() -> &'static Vec<[[Relation; N]; N]> {
                     }
                 }
             }
-            if sets.iter().any(|s| *s == 0) {
+            if sets.contains(&0) {
                 continue;
             }
             let mut rel = [[Relation::Equals; N]; N];

@@ -21,12 +21,61 @@ use refmap::syntax::{self, ast::*};
 /// Every word the grammar reserves somewhere; generated names avoid them so
 /// that a name never reads as a keyword where both could stand.
 const KEYWORDS: &[&str] = &[
-    "referential", "clause", "summary", "note", "requires", "applies", "if", "evidence", "valid",
-    "field", "mapping", "strength", "rationale", "source", "all", "any", "at", "least", "of",
-    "not", "where", "within", "count", "or", "and", "in", "contains", "test", "profile", "given",
-    "assessment", "expect", "via", "relation", "attested", "true", "false", "edition",
-    "publisher", "url", "language", "text", "number", "date", "bool", "list", "syntactic",
-    "semantic", "functional", "met", "partial", "unknown", "equals", "intersects", "disjoint",
+    "referential",
+    "clause",
+    "summary",
+    "note",
+    "requires",
+    "applies",
+    "if",
+    "evidence",
+    "valid",
+    "field",
+    "mapping",
+    "strength",
+    "rationale",
+    "source",
+    "all",
+    "any",
+    "at",
+    "least",
+    "of",
+    "not",
+    "where",
+    "within",
+    "count",
+    "or",
+    "and",
+    "in",
+    "contains",
+    "test",
+    "profile",
+    "given",
+    "assessment",
+    "expect",
+    "via",
+    "relation",
+    "attested",
+    "true",
+    "false",
+    "edition",
+    "publisher",
+    "url",
+    "language",
+    "text",
+    "number",
+    "date",
+    "bool",
+    "list",
+    "syntactic",
+    "semantic",
+    "functional",
+    "met",
+    "partial",
+    "unknown",
+    "equals",
+    "intersects",
+    "disjoint",
 ];
 
 fn sp() -> Span {
@@ -51,8 +100,17 @@ fn name() -> impl Strategy<Value = Name> {
 fn ref_id() -> impl Strategy<Value = String> {
     prop_oneof![
         "[A-Za-z][A-Za-z0-9_-]{0,8}",
-        prop::sample::select(vec!["ISO15189-2022", "LABELIX", "ACR-F", "note", "source", "as-of", "relation", "via"])
-            .prop_map(str::to_string),
+        prop::sample::select(vec![
+            "ISO15189-2022",
+            "LABELIX",
+            "ACR-F",
+            "note",
+            "source",
+            "as-of",
+            "relation",
+            "via"
+        ])
+        .prop_map(str::to_string),
     ]
 }
 
@@ -73,7 +131,9 @@ fn string() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::collection::vec(any::<char>(), 0..10).prop_map(|v| v.into_iter().collect()),
         prop::collection::vec(
-            prop::sample::select(vec!["\"", "\\", "\n", "\t", "\r", "//", "a", " ", "é", "↔", "\\n", "{", "}"]),
+            prop::sample::select(vec![
+                "\"", "\\", "\n", "\t", "\r", "//", "a", " ", "é", "↔", "\\n", "{", "}"
+            ]),
             0..8
         )
         .prop_map(|v| v.concat()),
@@ -91,7 +151,12 @@ fn date() -> impl Strategy<Value = Date> {
 fn duration() -> impl Strategy<Value = Duration> {
     (
         prop_oneof![0u32..=400, any::<u32>()],
-        prop::sample::select(vec![DurationUnit::Day, DurationUnit::Week, DurationUnit::Month, DurationUnit::Year]),
+        prop::sample::select(vec![
+            DurationUnit::Day,
+            DurationUnit::Week,
+            DurationUnit::Month,
+            DurationUnit::Year,
+        ]),
     )
         .prop_map(|(amount, unit)| Duration { amount, unit })
 }
@@ -116,13 +181,21 @@ fn value() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(ValueKind::Bool),
     ];
     leaf.prop_recursive(3, 12, 4, |inner| {
-        prop::collection::vec(inner.prop_map(|kind| Value { kind, span: sp() }), 0..4).prop_map(ValueKind::List)
+        prop::collection::vec(inner.prop_map(|kind| Value { kind, span: sp() }), 0..4)
+            .prop_map(ValueKind::List)
     })
     .prop_map(|kind| Value { kind, span: sp() })
 }
 
 fn cmp_op() -> impl Strategy<Value = CmpOp> {
-    prop::sample::select(vec![CmpOp::Eq, CmpOp::Ne, CmpOp::Le, CmpOp::Ge, CmpOp::Lt, CmpOp::Gt])
+    prop::sample::select(vec![
+        CmpOp::Eq,
+        CmpOp::Ne,
+        CmpOp::Le,
+        CmpOp::Ge,
+        CmpOp::Lt,
+        CmpOp::Gt,
+    ])
 }
 
 fn cond_of(kind: CondKind) -> Cond {
@@ -130,11 +203,13 @@ fn cond_of(kind: CondKind) -> Cond {
 }
 
 fn compare_cond() -> impl Strategy<Value = Cond> {
-    (name(), cmp_op(), value()).prop_map(|(field, op, value)| cond_of(CondKind::Compare { field, op, value }))
+    (name(), cmp_op(), value())
+        .prop_map(|(field, op, value)| cond_of(CondKind::Compare { field, op, value }))
 }
 
 fn in_cond() -> impl Strategy<Value = Cond> {
-    (name(), prop::collection::vec(value(), 1..4)).prop_map(|(field, values)| cond_of(CondKind::In { field, values }))
+    (name(), prop::collection::vec(value(), 1..4))
+        .prop_map(|(field, values)| cond_of(CondKind::In { field, values }))
 }
 
 fn contains_cond() -> impl Strategy<Value = Cond> {
@@ -189,11 +264,13 @@ fn expr() -> impl Strategy<Value = Expr> {
         prop_oneof![
             prop::collection::vec(inner.clone(), 1..4).prop_map(|v| expr_of(ExprKind::All(v))),
             prop::collection::vec(inner.clone(), 1..4).prop_map(|v| expr_of(ExprKind::Any(v))),
-            (int(), prop::collection::vec(inner.clone(), 1..4)).prop_map(|(n, of)| expr_of(ExprKind::AtLeast {
-                n,
-                n_span: sp(),
-                of
-            })),
+            (int(), prop::collection::vec(inner.clone(), 1..4)).prop_map(|(n, of)| expr_of(
+                ExprKind::AtLeast {
+                    n,
+                    n_span: sp(),
+                    of
+                }
+            )),
             inner.prop_map(|e| expr_of(ExprKind::Not(Box::new(e)))),
         ]
     })
@@ -206,22 +283,33 @@ fn clause() -> impl Strategy<Value = Clause> {
         expr().prop_map(ClauseItem::Requires),
         cond().prop_map(ClauseItem::AppliesIf),
     ];
-    let leaf = (clause_id(), str_lit(), prop::option::of(prop::collection::vec(item.clone(), 0..4))).prop_map(
-        |(id, title, body)| Clause {
-            id: Name { text: id, span: sp() },
+    let leaf = (
+        clause_id(),
+        str_lit(),
+        prop::option::of(prop::collection::vec(item.clone(), 0..4)),
+    )
+        .prop_map(|(id, title, body)| Clause {
+            id: Name {
+                text: id,
+                span: sp(),
+            },
             title,
             body,
             span: sp(),
-        },
-    );
+        });
     leaf.prop_recursive(3, 12, 3, move |inner| {
         let item = prop_oneof![item.clone(), inner.prop_map(ClauseItem::Clause)];
-        (clause_id(), str_lit(), prop::collection::vec(item, 0..4)).prop_map(|(id, title, items)| Clause {
-            id: Name { text: id, span: sp() },
-            title,
-            body: Some(items),
-            span: sp(),
-        })
+        (clause_id(), str_lit(), prop::collection::vec(item, 0..4)).prop_map(
+            |(id, title, items)| Clause {
+                id: Name {
+                    text: id,
+                    span: sp(),
+                },
+                title,
+                body: Some(items),
+                span: sp(),
+            },
+        )
     })
 }
 
@@ -237,11 +325,17 @@ fn referential() -> impl Strategy<Value = Referential> {
     (
         ref_id(),
         str_lit(),
-        prop::collection::vec((key, str_lit()).prop_map(|(key, value)| RefAttr { key, value }), 0..4),
+        prop::collection::vec(
+            (key, str_lit()).prop_map(|(key, value)| RefAttr { key, value }),
+            0..4,
+        ),
         prop::collection::vec(clause(), 0..3),
     )
         .prop_map(|(id, title, attrs, clauses)| Referential {
-            id: Name { text: id, span: sp() },
+            id: Name {
+                text: id,
+                span: sp(),
+            },
             title,
             attrs,
             clauses,
@@ -250,7 +344,13 @@ fn referential() -> impl Strategy<Value = Referential> {
 }
 
 fn field_type() -> impl Strategy<Value = FieldType> {
-    prop::sample::select(vec![FieldType::Text, FieldType::Number, FieldType::Date, FieldType::Bool, FieldType::List])
+    prop::sample::select(vec![
+        FieldType::Text,
+        FieldType::Number,
+        FieldType::Date,
+        FieldType::Bool,
+        FieldType::List,
+    ])
 }
 
 fn evidence_type() -> impl Strategy<Value = EvidenceType> {
@@ -258,14 +358,17 @@ fn evidence_type() -> impl Strategy<Value = EvidenceType> {
         duration().prop_map(|d| EvidenceItem::Valid(d, sp())),
         (name(), field_type()).prop_map(|(n, t)| EvidenceItem::Field(n, t)),
     ];
-    (name(), str_lit(), prop::option::of(prop::collection::vec(item, 0..4))).prop_map(|(name, title, body)| {
-        EvidenceType {
+    (
+        name(),
+        str_lit(),
+        prop::option::of(prop::collection::vec(item, 0..4)),
+    )
+        .prop_map(|(name, title, body)| EvidenceType {
             name,
             title,
             body,
             span: sp(),
-        }
-    })
+        })
 }
 
 fn relation() -> impl Strategy<Value = Relation> {
@@ -279,15 +382,27 @@ fn relation() -> impl Strategy<Value = Relation> {
 }
 
 fn mapping() -> impl Strategy<Value = Mapping> {
-    let attr = prop_oneof![str_lit().prop_map(MappingAttr::Source), str_lit().prop_map(MappingAttr::Note)];
+    let attr = prop_oneof![
+        str_lit().prop_map(MappingAttr::Source),
+        str_lit().prop_map(MappingAttr::Note)
+    ];
     let link_attr = prop_oneof![
         int().prop_map(|n| LinkAttr::Strength(n, sp())),
-        prop::sample::select(vec![Rationale::Syntactic, Rationale::Semantic, Rationale::Functional])
-            .prop_map(|r| LinkAttr::Rationale(r, sp())),
+        prop::sample::select(vec![
+            Rationale::Syntactic,
+            Rationale::Semantic,
+            Rationale::Functional
+        ])
+        .prop_map(|r| LinkAttr::Rationale(r, sp())),
         str_lit().prop_map(LinkAttr::Note),
         str_lit().prop_map(LinkAttr::Source),
     ];
-    let link = (clause_ref(), relation(), clause_ref(), prop::option::of(prop::collection::vec(link_attr, 0..4)))
+    let link = (
+        clause_ref(),
+        relation(),
+        clause_ref(),
+        prop::option::of(prop::collection::vec(link_attr, 0..4)),
+    )
         .prop_map(|(a, relation, b, body)| Link {
             a,
             relation,
@@ -296,44 +411,64 @@ fn mapping() -> impl Strategy<Value = Mapping> {
             body,
             span: sp(),
         });
-    (str_lit(), prop::collection::vec(attr, 0..3), prop::collection::vec(link, 0..4)).prop_map(
-        |(title, attrs, links)| Mapping {
+    (
+        str_lit(),
+        prop::collection::vec(attr, 0..3),
+        prop::collection::vec(link, 0..4),
+    )
+        .prop_map(|(title, attrs, links)| Mapping {
             title,
             attrs,
             links,
             span: sp(),
-        },
-    )
+        })
 }
 
 fn status() -> impl Strategy<Value = Status> {
-    prop::sample::select(vec![Status::Met, Status::Partial, Status::NotMet, Status::NotApplicable, Status::Unknown])
+    prop::sample::select(vec![
+        Status::Met,
+        Status::Partial,
+        Status::NotMet,
+        Status::NotApplicable,
+        Status::Unknown,
+    ])
 }
 
 fn test_block() -> impl Strategy<Value = Test> {
     let item = prop_oneof![
         date().prop_map(|d| TestItem::AsOf(d, sp())),
         (name(), value()).prop_map(|(n, v)| TestItem::Profile(n, v)),
-        (name(), prop::option::of(prop::collection::vec((name(), value()), 0..3)))
-            .prop_map(|(ty, fields)| TestItem::GivenEvidence { ty, fields, span: sp() }),
+        (
+            name(),
+            prop::option::of(prop::collection::vec((name(), value()), 0..3))
+        )
+            .prop_map(|(ty, fields)| TestItem::GivenEvidence {
+                ty,
+                fields,
+                span: sp()
+            }),
         (clause_ref(), status()).prop_map(|(clause, status)| TestItem::GivenAssessment {
             clause,
             status,
             span: sp()
         }),
-        (clause_ref(), status(), prop::option::of(clause_ref())).prop_map(|(clause, status, via)| {
-            TestItem::ExpectStatus {
-                clause,
-                status,
-                via,
+        (clause_ref(), status(), prop::option::of(clause_ref())).prop_map(
+            |(clause, status, via)| {
+                TestItem::ExpectStatus {
+                    clause,
+                    status,
+                    via,
+                    span: sp(),
+                }
+            }
+        ),
+        (clause_ref(), relation(), clause_ref()).prop_map(|(a, relation, b)| {
+            TestItem::ExpectRelation {
+                a,
+                relation,
+                b,
                 span: sp(),
             }
-        }),
-        (clause_ref(), relation(), clause_ref()).prop_map(|(a, relation, b)| TestItem::ExpectRelation {
-            a,
-            relation,
-            b,
-            span: sp()
         }),
     ];
     (str_lit(), prop::collection::vec(item, 0..6)).prop_map(|(name, items)| Test {
@@ -359,7 +494,12 @@ fn parse(text: &str) -> Result<File, String> {
     syntax::parse(FileId(0), text).map_err(|errors| {
         errors
             .iter()
-            .map(|d| format!("{} at {}..{}: {}", d.code, d.primary.span.start, d.primary.span.end, d.message))
+            .map(|d| {
+                format!(
+                    "{} at {}..{}: {}",
+                    d.code, d.primary.span.start, d.primary.span.end, d.message
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ")
     })
@@ -403,13 +543,74 @@ fn comments(text: &str) -> Vec<String> {
 
 /// Pieces of the language to splice into texts.
 const TOKENS: &[&str] = &[
-    "referential", "clause", "evidence", "mapping", "test", "requires", "applies", "if", "all",
-    "any", "at", "least", "of", "not", "where", "within", "count", ">=", "==", "<", "or", "and",
-    "in", "contains", "valid", "field", ":", "{", "}", "(", ")", "[", "]", ",", "\"", "\"s\"",
-    "\\", "//", "// c\n", "\n", " ", "12", "-1.5", "2026-02-30", "2026-01-01", "months",
-    "days", "LABELIX:4.2", "A:1", "subset-of", "equals", "disjoint", "met", "via", "as-of",
-    "given", "expect", "relation", "strength", "0", "11", "99999999999999999999999", "attested",
-    "notes", "x", "é", "true", "[]",
+    "referential",
+    "clause",
+    "evidence",
+    "mapping",
+    "test",
+    "requires",
+    "applies",
+    "if",
+    "all",
+    "any",
+    "at",
+    "least",
+    "of",
+    "not",
+    "where",
+    "within",
+    "count",
+    ">=",
+    "==",
+    "<",
+    "or",
+    "and",
+    "in",
+    "contains",
+    "valid",
+    "field",
+    ":",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "\"",
+    "\"s\"",
+    "\\",
+    "//",
+    "// c\n",
+    "\n",
+    " ",
+    "12",
+    "-1.5",
+    "2026-02-30",
+    "2026-01-01",
+    "months",
+    "days",
+    "LABELIX:4.2",
+    "A:1",
+    "subset-of",
+    "equals",
+    "disjoint",
+    "met",
+    "via",
+    "as-of",
+    "given",
+    "expect",
+    "relation",
+    "strength",
+    "0",
+    "11",
+    "99999999999999999999999",
+    "attested",
+    "notes",
+    "x",
+    "é",
+    "true",
+    "[]",
 ];
 
 fn token_soup() -> impl Strategy<Value = String> {
@@ -506,11 +707,17 @@ test "t" {
 fn check_format_round_trip(text: &str) -> Result<(), TestCaseError> {
     let Ok(tree) = parse(text) else { return Ok(()) };
     let once = syntax::format(&tree, text);
-    let again = parse(&once).map_err(|e| TestCaseError::fail(format!("formatted text does not parse: {e}\n{once}")))?;
+    let again = parse(&once)
+        .map_err(|e| TestCaseError::fail(format!("formatted text does not parse: {e}\n{once}")))?;
     prop_assert_eq!(&again, &tree, "formatting changed the tree:\n{}", once);
     let twice = syntax::format(&again, &once);
     prop_assert_eq!(&twice, &once, "formatting is not idempotent");
-    prop_assert_eq!(comments(&once), comments(text), "comments lost or reordered:\n{}", once);
+    prop_assert_eq!(
+        comments(&once),
+        comments(text),
+        "comments lost or reordered:\n{}",
+        once
+    );
     Ok(())
 }
 

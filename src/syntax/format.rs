@@ -93,15 +93,36 @@ impl Formatter<'_> {
                 self.out.pop();
                 let _ = writeln!(self.out, " {text}");
             } else {
+                self.blank_before(c.start);
                 self.line(text);
             }
             self.last_end = c.end;
         }
     }
 
-    /// Starts a node at `span`: prints the comments before it.
+    /// Starts a node at `span`: prints the comments before it, and keeps one
+    /// blank line where the user left one or more.
     fn at(&mut self, span: Span) {
         self.flush_comments(span.start);
+        self.blank_before(span.start);
+    }
+
+    /// Prints one empty line if the source has a blank line between the last
+    /// node printed and `offset`, except right after an opening brace.
+    fn blank_before(&mut self, offset: usize) {
+        let gap = self.source.get(self.last_end..offset).unwrap_or("");
+        let mut lines = gap.split('\n');
+        lines.next();
+        lines.next_back();
+        let blank = lines.any(|l| l.trim().is_empty());
+        if blank
+            && self.last_end > 0
+            && !self.out.is_empty()
+            && !self.out.ends_with("{\n")
+            && !self.out.ends_with("\n\n")
+        {
+            self.out.push('\n');
+        }
     }
 
     /// Marks the end of a node, for trailing comments.
