@@ -228,7 +228,7 @@ struct Rendered {
     code: &'static str,
     severity: Severity,
     message: String,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<CharColumns>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
     related: Vec<Rendered>,
@@ -271,8 +271,66 @@ impl Rendered {
     }
 }
 
-fn named(file: &Arc<SourceFile>) -> NamedSource<Arc<str>> {
-    NamedSource::new(file.name(), Arc::from(file.text())).with_language("refmap")
+fn named(file: &Arc<SourceFile>) -> CharColumns {
+    let text: Arc<str> = Arc::from(file.text());
+    CharColumns {
+        inner: NamedSource::new(file.name(), Arc::clone(&text)).with_language("refmap"),
+        text,
+    }
+}
+
+/// A source whose columns count characters, as `file:line:col` does
+/// everywhere else in refmap (miette counts bytes).
+struct CharColumns {
+    inner: NamedSource<Arc<str>>,
+    text: Arc<str>,
+}
+
+impl miette::SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.inner.read_span(span, before, after)?;
+        let start = inner.span().offset();
+        let byte_column = inner.column();
+        let column = self
+            .text
+            .get(start.saturating_sub(byte_column)..start)
+            .map_or(byte_column, |s| s.chars().count());
+        Ok(Box::new(Columned { inner, column }))
+    }
+}
+
+struct Columned<'a> {
+    inner: Box<dyn miette::SpanContents<'a> + 'a>,
+    column: usize,
+}
+
+impl<'a> miette::SpanContents<'a> for Columned<'a> {
+    fn data(&self) -> &'a [u8] {
+        self.inner.data()
+    }
+    fn span(&self) -> &miette::SourceSpan {
+        self.inner.span()
+    }
+    fn name(&self) -> Option<&str> {
+        self.inner.name()
+    }
+    fn line(&self) -> usize {
+        self.inner.line()
+    }
+    fn column(&self) -> usize {
+        self.column
+    }
+    fn line_count(&self) -> usize {
+        self.inner.line_count()
+    }
+    fn language(&self) -> Option<&str> {
+        self.inner.language()
+    }
 }
 
 fn labeled(label: &Label, file: Option<&Arc<SourceFile>>, primary: bool) -> LabeledSpan {

@@ -328,15 +328,16 @@ impl Resolver {
             "referential `{}` has no clause `{}`",
             r.referential, r.clause
         ));
+        // Compare ids within the referential: the shared `REF:` prefix would
+        // make any id look close to any other.
         let prefix = format!("{}:", r.referential);
-        let candidates: Vec<&str> = self
+        let ids: Vec<&str> = self
             .clauses
             .iter()
-            .map(|c| c.key.as_str())
-            .filter(|k| k.starts_with(&prefix))
+            .filter_map(|c| c.key.strip_prefix(&prefix))
             .collect();
-        if let Some(s) = super::closest(&key, candidates.iter().copied()) {
-            d = d.with_help(format!("did you mean `{s}`?"));
+        if let Some(s) = super::closest(&r.clause, ids.iter().copied()) {
+            d = d.with_help(format!("did you mean `{prefix}{s}`?"));
         }
         self.diagnostics.push(d);
         None

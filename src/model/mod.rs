@@ -315,7 +315,21 @@ impl Rulebook {
 
     /// Ids of clauses close to `key`, for "did you mean".
     pub fn suggest_clause(&self, key: &str) -> Option<&str> {
-        closest(key, self.clauses.iter().map(|c| c.key.as_str()))
+        match key.split_once(':') {
+            Some((r, id)) if self.referential(r).is_some() => {
+                let prefix = format!("{r}:");
+                let ids = self
+                    .clauses
+                    .iter()
+                    .filter_map(|c| c.key.strip_prefix(&prefix));
+                let best = closest(id, ids)?;
+                self.clauses
+                    .iter()
+                    .map(|c| c.key.as_str())
+                    .find(|k| k.strip_prefix(&prefix) == Some(best))
+            }
+            _ => closest(key, self.clauses.iter().map(|c| c.key.as_str())),
+        }
     }
 }
 

@@ -49,9 +49,41 @@ pub(super) fn lower_file(
     }
 }
 
+/// The span of a pair without the whitespace and comments pest lets a rule
+/// swallow after its last token (it skips trivia before trying an optional
+/// part that then turns out absent).
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    Span::new(s.start(), s.start() + content_len(s.as_str()))
+}
+
+fn content_len(text: &str) -> usize {
+    let mut t = text.trim_end();
+    loop {
+        let line_start = t.rfind('\n').map_or(0, |i| i + 1);
+        let line = t.get(line_start..).unwrap_or("");
+        match comment_start(line) {
+            Some(c) => t = t.get(..line_start + c).unwrap_or("").trim_end(),
+            None => return t.len(),
+        }
+    }
+}
+
+/// Byte offset of a `//` comment in a line, outside strings.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Children of a pair, keywords left out: keywords carry no data.

@@ -145,36 +145,169 @@ fn prescan_depth(text: &str) -> Option<Span> {
 }
 
 /// Turns pest's error into a diagnostic that names what was expected in the
-/// user's words.
+/// user's words, at the furthest place the parser reached.
 fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
     let (start, end) = match error.location {
         InputLocation::Pos(p) => (p, p),
         InputLocation::Span((s, e)) => (s, e),
     };
-    let found = describe_found(text, start);
-    let end = if end > start { end } else { start + found.1 };
-    let span = Span::new(start, end.min(text.len()).max(start));
-    let (message, help) = match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } => {
-            let mut expected: Vec<&'static str> = positives.iter().map(|r| describe(*r)).collect();
-            expected.sort_unstable();
-            expected.dedup();
-            let list = join_alternatives(&expected);
-            let message = if list.is_empty() {
-                format!("unexpected {}", found.0)
-            } else {
-                format!("expected {list}, found {}", found.0)
-            };
-            (message, help_for(positives))
+    if text.get(start..).is_some_and(|rest| rest.starts_with('"')) {
+        if let Some(d) = string_error(file, text, start) {
+            return d;
         }
-        ErrorVariant::CustomError { message } => (message.to_lowercase(), None),
+    }
+    let mut expected: Vec<String> = Vec::new();
+    let mut positives: Vec<Rule> = Vec::new();
+    if let ErrorVariant::ParsingError { positives: p, .. } = &error.variant {
+        positives.clone_from(p);
+    }
+    let mut at = start;
+    // pest names only rules in its error, at the start of the last rule it
+    // tried; a second, detailed parse gives the furthest position and the
+    // literal tokens (`:`, `{`, `}`) expected there.
+    if let Some((max, tokens)) = detailed_attempts(text) {
+        if max > start && !tokens.is_empty() {
+            at = max;
+            positives.clear();
+            expected = tokens.into_iter().map(|t| format!("`{t}`")).collect();
+        }
+    }
+    expected.extend(positives.iter().map(|r| describe(*r).to_string()));
+    expected.sort_unstable();
+    expected.dedup();
+    let found = describe_found(text, at);
+    let open = unclosed_braces(text);
+    if at >= text.trim_end().len() && open > 0 {
+        expected.push("`}`".to_string());
+        expected.sort_unstable();
+        expected.dedup();
+    }
+    // Whatever stands there was tried and refused: never offer it back.
+    expected.retain(|e| *e != found.0);
+    let end = if at == start && end > start {
+        end
+    } else {
+        at + found.1
+    };
+    let span = Span::new(at, end.min(text.len()).max(at));
+    let list = join_alternatives(&expected.iter().map(String::as_str).collect::<Vec<_>>());
+    let message = if list.is_empty() {
+        format!("unexpected {}", found.0)
+    } else {
+        format!("expected {list}, found {}", found.0)
     };
     let diagnostic = Diagnostic::error(codes::UNEXPECTED, file, span, message)
         .with_label(format!("unexpected {}", found.0));
+    let help = if at >= text.trim_end().len() && open > 0 {
+        Some(format!(
+            "{open} `{{` not closed: add the missing `}}` where the block ends"
+        ))
+    } else {
+        help_for(&positives)
+    };
     match help {
         Some(help) => diagnostic.with_help(help),
         None => diagnostic,
     }
+}
+
+/// How many `{` have no matching `}` (strings and comments skipped).
+fn unclosed_braces(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0usize;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => {
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    match c {
+                        b'\\' => i += 1,
+                        b'"' | b'\n' => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+            }
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    depth
+}
+
+/// Re-parses with pest's detailed tracking and returns the furthest position
+/// reached with the tokens expected there. The tracking switch is global:
+/// the lock keeps two failing parses from turning it off under each other.
+fn detailed_attempts(text: &str) -> Option<(usize, Vec<String>)> {
+    static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = DETAIL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    pest::set_error_detail(true);
+    let result = RulesParser::parse(Rule::file, text);
+    pest::set_error_detail(false);
+    let attempts = result.err()?.parse_attempts()?;
+    let tokens = attempts
+        .expected_tokens()
+        .into_iter()
+        .map(|t| t.to_string())
+        .filter(|t| !t.trim().is_empty() && t != "//")
+        .collect();
+    Some((attempts.max_position, tokens))
+}
+
+/// A precise diagnostic for a string literal starting at `start` that the
+/// grammar refused: an unknown escape or a missing closing quote.
+fn string_error(file: FileId, text: &str, start: usize) -> Option<Diagnostic> {
+    let rest = text.get(start + 1..)?;
+    let mut chars = rest.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return None,
+            '\\' => match chars.next() {
+                Some((_, '"' | '\\' | 'n' | 't')) => {}
+                Some((j, other)) => {
+                    let at = start + 1 + i;
+                    let end = start + 1 + j + other.len_utf8();
+                    return Some(
+                        Diagnostic::error(
+                            codes::UNEXPECTED,
+                            file,
+                            Span::new(at, end),
+                            format!("unknown escape `\\{other}` in a string"),
+                        )
+                        .with_label("not an escape")
+                        .with_help("strings admit `\\\"`, `\\\\`, `\\n` and `\\t`; write a backslash as `\\\\`"),
+                    );
+                }
+                None => break,
+            },
+            '\n' => {
+                return Some(unterminated(file, start, start + 1 + i));
+            }
+            _ => {}
+        }
+    }
+    Some(unterminated(file, start, text.len()))
+}
+
+fn unterminated(file: FileId, start: usize, end: usize) -> Diagnostic {
+    Diagnostic::error(
+        codes::UNEXPECTED,
+        file,
+        Span::new(start, end),
+        "unterminated string",
+    )
+    .with_label("this string has no closing `\"` on its line")
+    .with_help("close the string with `\"`; write line breaks inside it as `\\n`")
 }
 
 /// What stands at `offset`, for "found …", and its length in bytes.
