@@ -60,6 +60,13 @@ impl Lcg {
 
 const MODALITIES: [&str; 6] = ["CT", "MR", "US", "MG", "RX", "PET"];
 
+fn modality(rng: &mut Lcg) -> &'static str {
+    MODALITIES
+        .get(rng.below(MODALITIES.len()))
+        .copied()
+        .unwrap_or("CT")
+}
+
 fn evidence_types(out: &mut String) {
     for e in 0..EVIDENCE_TYPES {
         let _ = writeln!(
@@ -74,7 +81,7 @@ fn evidence_types(out: &mut String) {
 /// clauses of the same referential (so `clause` requirements never cycle).
 fn requirement(rng: &mut Lcg, earlier: &[String], indent: &str) -> String {
     let ev = |rng: &mut Lcg| format!("ev_{}", rng.below(EVIDENCE_TYPES));
-    let m = MODALITIES[rng.below(MODALITIES.len())];
+    let m = modality(rng);
     let mut lines = vec![
         format!(
             "evidence {} where modality == \"{m}\" and dose <= {}.5 within 12 months",
@@ -122,7 +129,7 @@ fn referential(out: &mut String, rng: &mut Lcg, id: &str) -> (Vec<String>, Vec<S
                 let _ = writeln!(
                     out,
                     "      clause {t}.{s}.{l} \"Requirement {t}.{s}.{l}: keep records, review them, act on them\" {{\n        note \"Generated requirement with a note of a realistic length for quality manuals\"\n        applies if modalities contains \"{}\"",
-                    MODALITIES[rng.below(MODALITIES.len())]
+                    modality(rng)
                 );
                 out.push_str(&requirement(rng, &leaves, "        "));
                 out.push_str("      }\n");
@@ -211,7 +218,7 @@ fn bench(c: &mut Criterion) {
     group
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(8))
+        .measurement_time(Duration::from_secs(12))
         .throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("pest", |b| {
         b.iter(|| {

@@ -107,6 +107,8 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
 /// "unknown …" and "never required" findings are left out: they would be
 /// echoes of the syntax error, not problems of their own.
 pub fn front_end(sources: SourceMap, options: Options) -> Loaded {
+    let timings = std::env::var_os("REFMAP_TIMINGS").is_some();
+    let started = std::time::Instant::now();
     let mut trees = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for (id, file) in sources.iter() {
@@ -116,6 +118,7 @@ pub fn front_end(sources: SourceMap, options: Options) -> Loaded {
         }
     }
     let syntax_failed = !diagnostics.is_empty();
+    let parsed = started.elapsed();
     let mut loaded = model::resolve(
         sources,
         &trees,
@@ -136,5 +139,22 @@ pub fn front_end(sources: SourceMap, options: Options) -> Loaded {
     }
     loaded.diagnostics.extend(diagnostics);
     diagnostic::sort(&mut loaded.diagnostics);
+    if timings {
+        let bytes: usize = loaded
+            .rulebook
+            .sources
+            .iter()
+            .map(|(_, f)| f.text().len())
+            .sum();
+        let total = started.elapsed();
+        eprintln!(
+            "refmap timings: parse {:.3} s ({:.1} MB/s), resolve+check {:.3} s, {} clauses, {} links",
+            parsed.as_secs_f64(),
+            bytes as f64 / 1e6 / parsed.as_secs_f64().max(1e-9),
+            (total - parsed).as_secs_f64(),
+            loaded.rulebook.clauses.len(),
+            loaded.rulebook.links.len(),
+        );
+    }
     loaded
 }

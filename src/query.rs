@@ -12,13 +12,15 @@ use crate::model::Rulebook;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 pub enum QueryError {
     /// No referential with this id.
-    #[error("unknown referential `{id}`{}", did_you_mean(.suggestion))]
+    #[error("unknown referential `{id}`{}; the rules have: {known}", did_you_mean(.suggestion))]
     #[diagnostic(code(refmap::query::unknown_referential))]
     UnknownReferential {
         /// The id asked for.
         id: String,
         /// A close id, if any.
         suggestion: Option<String>,
+        /// The ids the rules have, comma-separated.
+        known: String,
     },
     /// No clause with this key, or a malformed key.
     #[error("unknown clause `{key}`{}", did_you_mean(.suggestion))]
@@ -44,6 +46,11 @@ pub fn referential_id<'a>(book: &'a Rulebook, id: &str) -> Result<&'a str, Query
             id: id.to_string(),
             suggestion: crate::model::closest(id, book.referentials.iter().map(|r| r.id.as_str()))
                 .map(str::to_string),
+            known: {
+                let mut ids: Vec<&str> = book.referentials.iter().map(|r| r.id.as_str()).collect();
+                ids.sort_unstable();
+                ids.join(", ")
+            },
         }),
     }
 }

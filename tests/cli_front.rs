@@ -5,6 +5,14 @@
 //! Only the existence of the shipped referential `LABELIX` is assumed about
 //! the shipped rules.
 
+// Test code fails by panicking; helpers outside `#[test]` functions too.
+#![allow(
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -6,6 +6,14 @@
 //! A few cases are also matched explicitly by code and span text, so a change
 //! of wording never hides a change of place.
 
+// Test code fails by panicking; helpers outside `#[test]` functions too.
+#![allow(
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
 use std::path::Path;
 
 use refmap::diagnostic::{Diagnostic, Severity};
@@ -570,6 +578,42 @@ fn spans_end_where_the_construct_ends() {
                 .map_or("", |f| f.slice(label.span));
             assert_eq!(text, text.trim_end(), "{}: span ends in whitespace", d.code);
         }
+    }
+}
+
+#[test]
+fn syntax_errors_speak_of_tokens_not_characters() {
+    // "expected `-`, `0..9`, `:`, `A..Z`, `_` or `a..z`" is the grammar's
+    // inside; the user wrote a date or a clause reference and should read
+    // what those look like.
+    let cases = [
+        (
+            "errors/syntax_bad_date_format.rules",
+            "a date (`YYYY-MM-DD`)",
+        ),
+        (
+            "errors/syntax_clause_ref_missing_colon.rules",
+            "`REF_ID:CLAUSE_ID`",
+        ),
+    ];
+    for (path, wanted) in cases {
+        let full = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/inputs")
+            .join(path);
+        let loaded = load_text(path, &read(&full));
+        let d = &loaded.diagnostics[0];
+        assert_eq!(d.code, syntax::codes::UNEXPECTED);
+        let text = format!("{} {}", d.message, d.help.clone().unwrap_or_default());
+        for internal in ["`0..9`", "`A..Z`", "`a..z`"] {
+            assert!(
+                !text.contains(internal),
+                "{path}: `{text}` names characters"
+            );
+        }
+        assert!(
+            text.contains(wanted),
+            "{path}: `{text}` should mention {wanted}"
+        );
     }
 }
 

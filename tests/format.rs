@@ -3,6 +3,14 @@
 //! to the same syntax tree (spans aside). Every case is run and every failure
 //! reported together.
 
+// Test code fails by panicking; helpers outside `#[test]` functions too.
+#![allow(
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
 use std::path::{Path, PathBuf};
 
 use refmap::source::FileId;

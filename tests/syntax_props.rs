@@ -7,6 +7,14 @@
 //!   the same comments, and formatting is idempotent.
 //! - No text, however broken, panics `syntax::parse` or `load::front_end`.
 
+// Test code fails by panicking; helpers outside `#[test]` functions too.
+#![allow(
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 

@@ -238,7 +238,10 @@ impl Resolver {
                 e.name.span,
                 format!("evidence type `{}` is declared twice", e.name.text),
             )
-            .with_label("second declaration");
+            .with_label("second declaration")
+            .with_help(
+                "declare each evidence type once, in one file (e.g. `rules/evidence.rules`)",
+            );
             if let Some(prev) = self.evidence_types.get(first) {
                 d = d.with_secondary(prev.file, prev.span, "first declared here");
             }

@@ -218,6 +218,10 @@ impl Formatter<'_> {
         self.at(e.span);
         let group = |f: &mut Self, head: String, list: &[Expr], end: usize| {
             f.line(&format!("{prefix}{head} {{"));
+            // A comment after the opening brace trails the head line.
+            if let Some(brace) = f.source.get(e.span.start..end).and_then(|t| t.find('{')) {
+                f.done(Span::new(e.span.start, e.span.start + brace + 1));
+            }
             f.indent += 1;
             for child in list {
                 f.expr("", child);

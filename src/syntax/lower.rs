@@ -367,7 +367,7 @@ impl Lowerer {
                 codes::NUMBER_OUT_OF_RANGE,
                 self.file,
                 span,
-                format!("number is larger than {max}"),
+                format!("number too large (the largest accepted here is {max})"),
             )
             .with_label("too large"),
         );

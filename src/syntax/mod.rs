@@ -166,7 +166,12 @@ fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> D
     // tried; a second, detailed parse gives the furthest position and the
     // literal tokens (`:`, `{`, `}`) expected there.
     if let Some((max, tokens)) = detailed_attempts(text) {
-        if max > start && !tokens.is_empty() {
+        // Inside a token (a date, an id) pest lists character classes such
+        // as `0..9`; its own message names the token, which reads better.
+        let in_token = tokens
+            .iter()
+            .any(|t| t.contains("..") || t == "-" || t == "_");
+        if max > start && !tokens.is_empty() && !in_token {
             at = max;
             positives.clear();
             expected = tokens.into_iter().map(|t| format!("`{t}`")).collect();
@@ -328,6 +333,12 @@ fn describe_found(text: &str, offset: usize) -> (String, usize) {
     if first == '"' {
         return ("a string".to_string(), 1);
     }
+    match first {
+        ' ' => return ("a space".to_string(), 1),
+        '\t' => return ("a tab".to_string(), 1),
+        '\n' | '\r' => return ("a line break".to_string(), 1),
+        _ => {}
+    }
     (format!("`{first}`"), first.len_utf8())
 }
 
@@ -382,7 +393,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::valid | Rule::kw_valid => "`valid`",
         Rule::field | Rule::kw_field => "`field`",
         Rule::field_type => "a field type (`text`, `number`, `date`, `bool`, `list`)",
-        Rule::mapping_attr | Rule::mapping_attr_key => "`source` or `note`",
+        Rule::mapping_attr | Rule::mapping_attr_key => "`source`, `note`",
         Rule::link => "a link (`REF:ID relation REF:ID`)",
         Rule::strength | Rule::kw_strength => "`strength`",
         Rule::rationale | Rule::kw_rationale => "`rationale`",
