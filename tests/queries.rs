@@ -2,7 +2,12 @@
 //! small fixed network (tests/inputs/queries/sample.rules), so the snapshots
 //! do not move when the shipped rules change.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::process::Command;
 
@@ -42,7 +47,10 @@ fn relate_json_has_the_shape_of_the_design() {
         for key in ["from", "relation", "to", "source"] {
             assert!(step[key].is_string(), "{key} missing in {step}");
         }
-        assert!(step["source"].as_str().unwrap().starts_with("tests/inputs/queries/sample.rules:"));
+        assert!(step["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("tests/inputs/queries/sample.rules:"));
     }
     // The declared link that makes LAB:4 part of ISO:6.4 is cited with its line.
     assert!(proof.iter().any(|s| s["from"] == "LAB:4"
@@ -58,21 +66,41 @@ fn relations_are_listed_in_canonical_order_and_unknown_pairs_give_all_five() {
     let v = json(&["relate", "REG:9", "LAB:5"]);
     assert_eq!(
         v["relations"],
-        serde_json::json!(["equals", "subset-of", "superset-of", "intersects", "disjoint"])
+        serde_json::json!([
+            "equals",
+            "subset-of",
+            "superset-of",
+            "intersects",
+            "disjoint"
+        ])
     );
     assert_eq!(v["proof"], serde_json::json!([]));
     // REG:7 shares obligations with ISO:6.4, which LAB:5 is disjoint from:
     // REG:7 cannot lie within LAB:5.
     let v = json(&["relate", "REG:7", "LAB:5"]);
-    assert_eq!(v["relations"], serde_json::json!(["superset-of", "intersects", "disjoint"]));
+    assert_eq!(
+        v["relations"],
+        serde_json::json!(["superset-of", "intersects", "disjoint"])
+    );
     let v = json(&["relate", "LAB:4.2", "REG:7"]);
-    assert_eq!(v["relations"], serde_json::json!(["subset-of", "intersects", "disjoint"]));
+    assert_eq!(
+        v["relations"],
+        serde_json::json!(["subset-of", "intersects", "disjoint"])
+    );
 }
 
 #[test]
 fn global_flags_stand_before_or_after_the_subcommand() {
     let out = Command::new(env!("CARGO_BIN_EXE_refmap"))
-        .args(["relate", "LAB:4.2", "ISO:6.4.2", "--format", "json", "--rules", RULES])
+        .args([
+            "relate",
+            "LAB:4.2",
+            "ISO:6.4.2",
+            "--format",
+            "json",
+            "--rules",
+            RULES,
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -109,10 +137,26 @@ fn wrong_format_for_a_command_is_a_usage_error() {
 #[test]
 fn equivalents_orders_equals_then_containment_then_overlap() {
     let v = json(&["equivalents", "LAB:4.2"]);
-    let kinds: Vec<&str> = v["related"].as_array().unwrap().iter().map(|r| r["kinship"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = v["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kinship"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds.first(), Some(&"equals"));
     let mut sorted = kinds.clone();
-    let rank = |k: &str| ["equals", "subset-of", "superset-of", "overlaps", "disjoint", "constrained"].iter().position(|x| *x == k);
+    let rank = |k: &str| {
+        [
+            "equals",
+            "subset-of",
+            "superset-of",
+            "overlaps",
+            "disjoint",
+            "constrained",
+        ]
+        .iter()
+        .position(|x| *x == k)
+    };
     sorted.sort_by_key(|k| rank(k));
     assert_eq!(kinds, sorted);
     let v = json(&["equivalents", "LAB:4.2", "--to", "REG"]);
@@ -187,6 +231,9 @@ fn inconsistent_rules_make_queries_exit_1() {
     let d = &v["diagnostics"][0];
     assert_eq!(d["code"], "refmap::mapper::inconsistent");
     // Both conflicting links are named: one primary, the other related.
-    assert_eq!(d["location"]["line"].as_u64().unwrap() + d["related"][0]["line"].as_u64().unwrap(), 9);
+    assert_eq!(
+        d["location"]["line"].as_u64().unwrap() + d["related"][0]["line"].as_u64().unwrap(),
+        9
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

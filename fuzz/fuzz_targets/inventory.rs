@@ -19,7 +19,9 @@ fn evaluator() -> &'static Evaluator<'static> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let book = &rules().rulebook;
     match refmap::inventory::load(book, "fuzz.yaml", text) {
         Ok(inventory) => {
