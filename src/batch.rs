@@ -1,65 +1,82 @@
 //! Evaluating many inventories against one rulebook, on every core.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::date::Date;
-use crate::evaluate::{Evaluator, Report};
-use crate::inventory::Inventory;
+use crate::evaluate::{Detail, Evaluator, Report};
+use crate::inventory::{self, Inventory, InventoryError};
+
+/// Applies `f` to every item, in order, spreading the work over the
+/// available cores in contiguous chunks; `progress` gets the number done.
+pub fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+    progress: impl Fn(usize) + Sync,
+) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len().max(1));
+    let done = AtomicUsize::new(0);
+    let one = |item: &T| {
+        let r = f(item);
+        progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+        r
+    };
+    if workers <= 1 || items.len() < 4 {
+        return items.iter().map(one).collect();
+    }
+    let chunk = items.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                (
+                    scope.spawn(|| part.iter().map(one).collect::<Vec<R>>()),
+                    part,
+                )
+            })
+            .collect();
+        // A worker that died is redone here, so no result is ever lost.
+        handles
+            .into_iter()
+            .flat_map(|(h, part)| h.join().unwrap_or_else(|_| part.iter().map(&f).collect()))
+            .collect()
+    })
+}
 
 /// Evaluates each inventory as of `as_of` (else its own `as_of`, else
-/// `today`), in the order given, spreading the work over the available
-/// cores. `progress` is called with the number done so far.
+/// `today`), in the order given, on every core.
 pub fn evaluate_all(
     evaluator: &Evaluator<'_>,
     inventories: &[Inventory],
     as_of: Option<Date>,
     today: Date,
+    detail: Detail,
     progress: impl Fn(usize) + Sync,
 ) -> Vec<Report> {
-    let date = |inv: &Inventory| as_of.or(inv.as_of).unwrap_or(today);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(inventories.len().max(1));
-    if workers <= 1 || inventories.len() < 4 {
-        return inventories
-            .iter()
-            .enumerate()
-            .map(|(i, inv)| {
-                let r = evaluator.evaluate(inv, date(inv));
-                progress(i + 1);
-                r
-            })
-            .collect();
-    }
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let chunk = inventories.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = inventories
-            .chunks(chunk)
-            .map(|part| {
-                let part_again = part;
-                let done = &done;
-                let progress = &progress;
-                let handle = scope.spawn(move || {
-                    part.iter()
-                        .map(|inv| {
-                            let r = evaluator.evaluate(inv, date(inv));
-                            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-                            r
-                        })
-                        .collect::<Vec<_>>()
-                });
-                (handle, part_again)
-            })
-            .collect();
-        // A worker that died is redone here, so no report is ever lost.
-        handles
-            .into_iter()
-            .flat_map(|(h, part)| {
-                h.join().unwrap_or_else(|_| {
-                    part.iter()
-                        .map(|inv| evaluator.evaluate(inv, date(inv)))
-                        .collect()
-                })
-            })
-            .collect()
-    })
+    parallel_map(
+        inventories,
+        |inv| evaluator.evaluate_with(inv, as_of.or(inv.as_of).unwrap_or(today), detail),
+        progress,
+    )
+}
+
+/// Loads (YAML or JSON, see [`inventory::load`]) and evaluates each
+/// `(name, text)` inventory, on every core; one result per input, in order.
+pub fn check_all(
+    evaluator: &Evaluator<'_>,
+    sources: &[(String, String)],
+    as_of: Option<Date>,
+    today: Date,
+    detail: Detail,
+    progress: impl Fn(usize) + Sync,
+) -> Vec<Result<Report, InventoryError>> {
+    parallel_map(
+        sources,
+        |(name, text)| {
+            let inv = inventory::load(evaluator.rulebook(), name, text)?;
+            Ok(evaluator.evaluate_with(&inv, as_of.or(inv.as_of).unwrap_or(today), detail))
+        },
+        progress,
+    )
 }

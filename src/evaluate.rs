@@ -14,7 +14,7 @@
 //! entailed supersets and overlaps of each clause), so evaluating many
 //! inventories against one rulebook pays for it once.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -157,8 +157,14 @@ pub struct Evaluator<'b> {
     post_order: Vec<ClauseIdx>,
     /// Entailed strict supersets of each clause (A ⊆ B, B ≠ A).
     supersets: Vec<Vec<ClauseIdx>>,
-    /// Clauses entailed to overlap each clause without containing it.
-    overlaps: Vec<Vec<ClauseIdx>>,
+    /// For each X, the clauses having X among their supersets (where X's
+    /// being met carries `met`).
+    carried_met_to: Vec<Vec<ClauseIdx>>,
+    /// For each X, the clauses having X among their overlaps (where X's
+    /// being met carries `partial`).
+    carried_partial_to: Vec<Vec<ClauseIdx>>,
+    /// For each X, the clauses whose `requires` names `clause X`.
+    referenced_by: Vec<Vec<ClauseIdx>>,
     /// Referentials sorted by id, each with its clauses in tree order.
     layout: Vec<(String, Vec<ClauseIdx>)>,
 }
@@ -171,15 +177,48 @@ fn rank(s: Status) -> u8 {
     }
 }
 
-#[derive(Debug, Clone)]
-struct State {
-    status: Status,
+/// Sentinel for "no clause" in the compact `via` column.
+const NO_CLAUSE: u32 = u32::MAX;
+
+/// The not-met finding that capped a clause, with what would have met it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cap {
+    finding: ClauseIdx,
     basis: Basis,
-    evidence: Vec<String>,
-    via: Option<ClauseIdx>,
-    missing: Vec<String>,
-    /// The not-met finding that capped this clause, with the would-be basis.
-    capped: Option<(ClauseIdx, Basis, Option<ClauseIdx>)>,
+    via: u32,
+}
+
+/// Statuses of every clause, in compact columns (no strings): what the
+/// fixpoint computes. Details (evidence ids, missing parts, proofs) are
+/// derived afterwards, only for the clauses reported.
+struct Solution {
+    status: Vec<Status>,
+    basis: Vec<Basis>,
+    via: Vec<u32>,
+    capped: Vec<Option<Cap>>,
+    /// Best clause met on its own basis among each clause's entailed
+    /// supersets, as (priority, index): assessment/evidence before
+    /// sub-clauses, then lowest index. Pushed by the sources themselves.
+    met_source: Vec<Option<(u8, u32)>>,
+    /// The same among each clause's entailed overlaps.
+    partial_source: Vec<Option<(u8, u32)>>,
+}
+
+/// Per-inventory facts the fixpoint reads.
+struct Facts<'a> {
+    ctx: Context<'a>,
+    applicable: Vec<bool>,
+    assessed: Vec<Option<Status>>,
+    cap: Vec<Option<ClauseIdx>>,
+}
+
+/// How much of a report to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Every clause with its basis, evidence, proof and missing parts.
+    Full,
+    /// Counts per referential and contradictions only (`check --summary`).
+    Summary,
 }
 
 impl<'b> Evaluator<'b> {
@@ -197,39 +236,74 @@ impl<'b> Evaluator<'b> {
         }
         let within = crate::mapper::RelationSet::single(Relation::Equals).with(Relation::SubsetOf);
         let mut supersets = Vec::with_capacity(n);
-        let mut overlaps = Vec::with_capacity(n);
+        let mut carried_met_to = vec![Vec::new(); n];
+        let mut carried_partial_to = vec![Vec::new(); n];
+        let mut referenced_by = vec![Vec::new(); n];
         for i in 0..n {
             let c = ClauseIdx(u32::try_from(i).unwrap_or(u32::MAX));
             let mut sup = Vec::new();
-            let mut over = Vec::new();
             for (b, answer) in book.network.related(c) {
                 if answer.relations.is_empty() {
                     continue;
                 }
                 if answer.relations.is_subset(within) {
                     sup.push(b);
+                    if let Some(list) = carried_met_to.get_mut(b.0 as usize) {
+                        list.push(c);
+                    }
                 } else if !answer.relations.contains(Relation::Disjoint) {
-                    over.push(b);
+                    if let Some(list) = carried_partial_to.get_mut(b.0 as usize) {
+                        list.push(c);
+                    }
                 }
             }
             supersets.push(sup);
-            overlaps.push(over);
+            if let Some(expr) = book.clauses.get(i).and_then(|k| k.requires.as_ref()) {
+                let mut named = Vec::new();
+                clause_refs(book, expr, &mut named);
+                for x in named {
+                    if let Some(list) = referenced_by.get_mut(x.0 as usize) {
+                        if !list.contains(&c) {
+                            list.push(c);
+                        }
+                    }
+                }
+            }
         }
         Evaluator {
             book,
             post_order,
             supersets,
-            overlaps,
+            carried_met_to,
+            carried_partial_to,
+            referenced_by,
             layout,
         }
     }
 
-    /// Evaluates one inventory as of `as_of`.
+    /// The rulebook evaluated against.
+    pub fn rulebook(&self) -> &'b Rulebook {
+        self.book
+    }
+
+    /// Evaluates one inventory as of `as_of`, with every detail.
     pub fn evaluate(&self, inventory: &Inventory, as_of: Date) -> Report {
+        self.evaluate_with(inventory, as_of, Detail::Full)
+    }
+
+    /// Evaluates one inventory as of `as_of`, building the report to `detail`.
+    pub fn evaluate_with(&self, inventory: &Inventory, as_of: Date, detail: Detail) -> Report {
+        let facts = self.facts(inventory, as_of);
+        let solution = self.solve(&facts);
+        self.report(inventory, as_of, &facts, &solution, detail)
+    }
+
+    fn facts<'a>(&self, inventory: &'a Inventory, as_of: Date) -> Facts<'a>
+    where
+        'b: 'a,
+    {
         let book = self.book;
         let n = book.clauses.len();
-        let ctx = Context::new(book, inventory, as_of);
-
         // Applicability, top-down (a sub-clause of an inapplicable clause is inapplicable).
         let mut applicable = vec![true; n];
         for &c in self.post_order.iter().rev() {
@@ -246,251 +320,254 @@ impl<'b> Evaluator<'b> {
                 *a = parent_ok && own;
             }
         }
-        let mut assessed: HashMap<ClauseIdx, (Status, Option<String>)> = HashMap::new();
+        let mut assessed: Vec<Option<Status>> = vec![None; n];
         for a in &inventory.assessments {
-            assessed.insert(a.clause, (a.status, a.by.clone()));
+            if let Some(slot) = assessed.get_mut(a.clause.0 as usize) {
+                *slot = Some(a.status);
+            }
         }
-        // Clauses containing a clause found not met may not be met.
+        // Clauses containing a clause found not met may not be met; the
+        // lowest-numbered finding is the one reported.
         let mut cap: Vec<Option<ClauseIdx>> = vec![None; n];
-        let mut findings: Vec<ClauseIdx> = assessed
-            .iter()
-            .filter(|(_, (s, _))| *s == Status::NotMet)
-            .map(|(c, _)| *c)
-            .collect();
-        findings.sort_unstable();
-        for x in &findings {
+        for (x, s) in assessed.iter().enumerate() {
+            if *s != Some(Status::NotMet) {
+                continue;
+            }
+            let x = ClauseIdx(u32::try_from(x).unwrap_or(u32::MAX));
             for y in self.supersets.get(x.0 as usize).into_iter().flatten() {
                 if let Some(slot) = cap.get_mut(y.0 as usize) {
                     if slot.is_none() {
-                        *slot = Some(*x);
+                        *slot = Some(x);
                     }
                 }
             }
         }
+        Facts {
+            ctx: Context::new(book, inventory, as_of),
+            applicable,
+            assessed,
+            cap,
+        }
+    }
 
-        let mut state: Vec<State> = (0..n)
-            .map(|_| State {
-                status: Status::Unknown,
-                basis: Basis::None,
-                evidence: Vec::new(),
-                via: None,
-                missing: Vec::new(),
-                capped: None,
-            })
-            .collect();
-        // INVARIANT: each round either raises some rank or ends the loop;
-        // ranks are bounded, so at most 2n + 1 rounds run.
-        for _round in 0..=(2 * n + 1) {
-            let mut raised = false;
-            for &c in &self.post_order {
-                let i = c.0 as usize;
-                let Some(clause) = book.clause(c) else {
-                    continue;
-                };
-                let old_rank = state.get(i).map_or(0, |s| rank(s.status));
-                let mut next = if !applicable.get(i).copied().unwrap_or(true) {
-                    State {
-                        status: Status::NotApplicable,
-                        basis: Basis::None,
-                        evidence: Vec::new(),
-                        via: None,
-                        missing: Vec::new(),
-                        capped: None,
-                    }
-                } else if let Some((status, _)) = assessed.get(&c) {
-                    State {
-                        status: *status,
-                        basis: Basis::Assessment,
-                        evidence: Vec::new(),
-                        via: None,
-                        missing: if *status == Status::Met {
-                            Vec::new()
-                        } else {
-                            vec![format!("an auditor found it {status}")]
-                        },
-                        capped: None,
-                    }
-                } else if let Some(expr) = &clause.requires {
-                    let out = ctx.eval(expr, &state, 0);
-                    State {
-                        status: out.status,
-                        basis: Basis::Evidence,
-                        evidence: out.evidence,
-                        via: None,
-                        missing: if out.status == Status::Met {
-                            Vec::new()
-                        } else {
-                            out.missing
-                        },
-                        capped: None,
-                    }
-                } else if !clause.children.is_empty() {
-                    aggregate(book, clause, &state, &applicable)
-                } else {
-                    State {
-                        status: Status::Unknown,
-                        basis: Basis::None,
-                        evidence: Vec::new(),
-                        via: None,
-                        missing: vec![
-                            "no rule: only an assessment or a mapping can decide it".into()
-                        ],
-                        capped: None,
-                    }
-                };
-                // Carry-over, never over an assessment or inapplicability.
-                if next.basis != Basis::Assessment
-                    && next.status != Status::NotApplicable
-                    && next.status != Status::Met
-                {
-                    // Sources are clauses met on their own basis: a clause met by
-                    // mapping from Z has Z among these candidates too (⊆ and
-                    // overlap compose with ⊆), so nothing is lost, and `via`
-                    // never points at a clause that is itself carried.
-                    let source = |candidates: Option<&Vec<ClauseIdx>>| {
-                        candidates
-                            .into_iter()
-                            .flatten()
-                            .filter_map(|x| {
-                                let s = state.get(x.0 as usize)?;
-                                let priority = match (s.status, s.basis) {
-                                    (Status::Met, Basis::Assessment | Basis::Evidence) => 0,
-                                    (Status::Met, Basis::SubClauses) => 1,
-                                    _ => return None,
-                                };
-                                Some((priority, *x))
-                            })
-                            .min()
-                            .map(|(_, x)| x)
-                    };
-                    if let Some(x) = source(self.supersets.get(i)) {
-                        next.status = Status::Met;
-                        next.basis = Basis::Mapping;
-                        next.via = Some(x);
-                        next.evidence = Vec::new();
-                        next.missing = Vec::new();
-                    } else if rank(next.status) < 1 {
-                        if let Some(x) = source(self.overlaps.get(i)) {
-                            next.status = Status::Partial;
-                            next.basis = Basis::Mapping;
-                            next.via = Some(x);
-                        }
-                    }
-                }
-                if next.status == Status::Met {
-                    if let Some(x) = cap.get(i).copied().flatten() {
-                        next.capped = Some((x, next.basis, next.via));
-                        next.status = Status::Partial;
-                        next.missing = vec![format!(
-                            "an auditor found `{}` not met, and it is within this clause",
-                            book.key(x)
-                        )];
-                    }
-                }
-                let Some(slot) = state.get_mut(i) else {
-                    continue;
-                };
-                let new_rank = rank(next.status);
-                if new_rank > old_rank {
-                    raised = true;
-                }
+    /// The least fixpoint, by a worklist: a clause is recomputed when
+    /// something it reads changes (a sub-clause, a clause its rule names, a
+    /// clause that carries to it).
+    fn solve(&self, facts: &Facts<'_>) -> Solution {
+        let n = self.book.clauses.len();
+        let mut sol = Solution {
+            status: vec![Status::Unknown; n],
+            basis: vec![Basis::None; n],
+            via: vec![NO_CLAUSE; n],
+            capped: vec![None; n],
+            met_source: vec![None; n],
+            partial_source: vec![None; n],
+        };
+        let mut queued = vec![true; n];
+        let mut visited = vec![false; n];
+        // INVARIANT: a clause's rank only rises, and its status changes at an
+        // equal rank at most twice before it first rises, so the loop ends.
+        let mut sideways = vec![0u8; n];
+        let mut queue: std::collections::VecDeque<ClauseIdx> =
+            self.post_order.iter().copied().collect();
+        while let Some(c) = queue.pop_front() {
+            let i = c.0 as usize;
+            if let Some(q) = queued.get_mut(i) {
+                *q = false;
+            }
+            let (status, basis, via, capped) = self.step(c, facts, &sol);
+            let old_status = sol.status.get(i).copied().unwrap_or(Status::Unknown);
+            let old_basis = sol.basis.get(i).copied().unwrap_or(Basis::None);
+            let first = !visited.get(i).copied().unwrap_or(true);
+            if let Some(v) = visited.get_mut(i) {
+                *v = true;
+            }
+            let rose = rank(status) > rank(old_status);
+            let same_rank_change = rank(status) == rank(old_status)
+                && (status, basis) != (old_status, old_basis)
                 // A carry keeps the source it was first justified by, so the
                 // chain of `via` always leads back to an own basis.
-                let keep_carry = new_rank == old_rank
-                    && slot.basis == Basis::Mapping
-                    && next.basis == Basis::Mapping;
-                if new_rank >= old_rank && !keep_carry {
-                    *slot = next;
+                && !(old_basis == Basis::Mapping && basis == Basis::Mapping);
+            let sideways_ok = sideways.get(i).is_some_and(|&k| k < 2);
+            if !(first || rose || (same_rank_change && sideways_ok)) {
+                continue;
+            }
+            if same_rank_change && !first && !rose {
+                if let Some(k) = sideways.get_mut(i) {
+                    *k += 1;
                 }
             }
-            if !raised {
-                break;
+            let status_changed = status != old_status;
+            let became_source = status == Status::Met
+                && basis != Basis::Mapping
+                && (old_status != Status::Met || old_basis == Basis::Mapping);
+            if let Some(x) = sol.status.get_mut(i) {
+                *x = status;
+            }
+            if let Some(x) = sol.basis.get_mut(i) {
+                *x = basis;
+            }
+            if let Some(x) = sol.via.get_mut(i) {
+                *x = via;
+            }
+            if let Some(x) = sol.capped.get_mut(i) {
+                *x = capped;
+            }
+            let mut wake = |d: ClauseIdx, queue: &mut std::collections::VecDeque<ClauseIdx>| {
+                if let Some(q) = queued.get_mut(d.0 as usize) {
+                    if !*q {
+                        *q = true;
+                        queue.push_back(d);
+                    }
+                }
+            };
+            if status_changed || first {
+                if let Some(p) = self.book.clause(c).and_then(|k| k.parent) {
+                    wake(p, &mut queue);
+                }
+                for &d in self.referenced_by.get(i).into_iter().flatten() {
+                    wake(d, &mut queue);
+                }
+            }
+            if became_source {
+                let offer = (u8::from(basis == Basis::SubClauses), c.0);
+                for &d in self.carried_met_to.get(i).into_iter().flatten() {
+                    if let Some(best) = sol.met_source.get_mut(d.0 as usize) {
+                        if best.is_none_or(|b| offer < b) {
+                            *best = Some(offer);
+                        }
+                    }
+                    wake(d, &mut queue);
+                }
+                for &d in self.carried_partial_to.get(i).into_iter().flatten() {
+                    if let Some(best) = sol.partial_source.get_mut(d.0 as usize) {
+                        if best.is_none_or(|b| offer < b) {
+                            *best = Some(offer);
+                        }
+                    }
+                    wake(d, &mut queue);
+                }
             }
         }
-        self.report(inventory, as_of, &state, &assessed)
+        sol
+    }
+
+    /// One clause's status from the current solution: own basis, then
+    /// carry-over, then the cap of a not-met finding.
+    fn step(
+        &self,
+        c: ClauseIdx,
+        facts: &Facts<'_>,
+        sol: &Solution,
+    ) -> (Status, Basis, u32, Option<Cap>) {
+        let i = c.0 as usize;
+        let Some(clause) = self.book.clause(c) else {
+            return (Status::Unknown, Basis::None, NO_CLAUSE, None);
+        };
+        if !facts.applicable.get(i).copied().unwrap_or(true) {
+            return (Status::NotApplicable, Basis::None, NO_CLAUSE, None);
+        }
+        if let Some(status) = facts.assessed.get(i).copied().flatten() {
+            return self.capped(c, facts, (status, Basis::Assessment, NO_CLAUSE));
+        }
+        let (mut status, mut basis) = if let Some(expr) = &clause.requires {
+            (facts.ctx.status(expr, &sol.status), Basis::Evidence)
+        } else if !clause.children.is_empty() {
+            (
+                aggregate_status(clause, &sol.status, &facts.applicable),
+                Basis::SubClauses,
+            )
+        } else {
+            (Status::Unknown, Basis::None)
+        };
+        let mut via = NO_CLAUSE;
+        if status != Status::Met && status != Status::NotApplicable {
+            // Sources are clauses met on their own basis: a clause met by
+            // mapping from Z has Z among these candidates too (⊆ and overlap
+            // compose with ⊆), so nothing is lost, and `via` never points at
+            // a clause that is itself carried.
+            if let Some((_, x)) = sol.met_source.get(i).copied().flatten() {
+                (status, basis, via) = (Status::Met, Basis::Mapping, x);
+            } else if rank(status) < 1 {
+                if let Some((_, x)) = sol.partial_source.get(i).copied().flatten() {
+                    (status, basis, via) = (Status::Partial, Basis::Mapping, x);
+                }
+            }
+        }
+        self.capped(c, facts, (status, basis, via))
+    }
+
+    fn capped(
+        &self,
+        c: ClauseIdx,
+        facts: &Facts<'_>,
+        (status, basis, via): (Status, Basis, u32),
+    ) -> (Status, Basis, u32, Option<Cap>) {
+        if status == Status::Met {
+            if let Some(finding) = facts.cap.get(c.0 as usize).copied().flatten() {
+                return (
+                    Status::Partial,
+                    basis,
+                    via,
+                    Some(Cap {
+                        finding,
+                        basis,
+                        via,
+                    }),
+                );
+            }
+        }
+        (status, basis, via, None)
     }
 
     fn report(
         &self,
         inventory: &Inventory,
         as_of: Date,
-        state: &[State],
-        assessed: &HashMap<ClauseIdx, (Status, Option<String>)>,
+        facts: &Facts<'_>,
+        sol: &Solution,
+        detail: Detail,
     ) -> Report {
         let book = self.book;
         let mut summary = Vec::new();
         let mut clauses = Vec::new();
         let mut contradictions = Vec::new();
+        let clause_of = |x: u32| (x != NO_CLAUSE).then_some(ClauseIdx(x));
         for (r, order) in &self.layout {
             let mut s = Summary {
                 referential: r.clone(),
                 ..Summary::default()
             };
             for &c in order {
-                let Some(st) = state.get(c.0 as usize) else {
+                let i = c.0 as usize;
+                let (Some(&status), Some(&basis), Some(&via)) =
+                    (sol.status.get(i), sol.basis.get(i), sol.via.get(i))
+                else {
                     continue;
                 };
                 let Some(clause) = book.clause(c) else {
                     continue;
                 };
-                match st.status {
+                match status {
                     Status::Met => s.met += 1,
                     Status::Partial => s.partial += 1,
                     Status::NotMet => s.not_met += 1,
                     Status::NotApplicable => s.not_applicable += 1,
                     Status::Unknown => s.unknown += 1,
                 }
-                let steps = match (st.basis, st.via) {
-                    (Basis::Mapping, Some(x)) => book
+                let capped = sol.capped.get(i).copied().flatten();
+                if let Some(cap) = capped {
+                    let by = inventory
+                        .assessments
+                        .iter()
+                        .rev()
+                        .find(|a| a.clause == cap.finding)
+                        .and_then(|a| a.by.clone());
+                    let steps = book
                         .network
-                        .entails_subset(c, x)
-                        .or_else(|| book.network.entails_overlap(c, x))
-                        .unwrap_or_default(),
-                    _ => Vec::new(),
-                };
-                let mut missing = st.missing.clone();
-                // Its own ancestors are left out: they are met through it, not for it.
-                let carriers: Vec<String> = if st.status == Status::Met {
-                    Vec::new()
-                } else {
-                    self.supersets
-                        .get(c.0 as usize)
-                        .into_iter()
-                        .flatten()
-                        .filter(|x| !is_ancestor(book, **x, c))
-                        .map(|x| book.key(*x).to_string())
-                        .collect()
-                };
-                if st.status != Status::Met
-                    && st.status != Status::NotApplicable
-                    && !carriers.is_empty()
-                    && st.capped.is_none()
-                {
-                    missing.push(format!(
-                        "or any of these met, carried by mapping: {}",
-                        carriers.join(", ")
-                    ));
-                }
-                clauses.push(ClauseResult {
-                    clause: clause.key.clone(),
-                    title: clause.title.clone(),
-                    status: st.status,
-                    basis: st.basis,
-                    evidence: st.evidence.clone(),
-                    via: st.via.map(|x| book.key(x).to_string()),
-                    proof: proof(book, &steps),
-                    missing,
-                    assessed_by: if st.basis == Basis::Assessment {
-                        assessed.get(&c).and_then(|(_, by)| by.clone())
-                    } else {
-                        None
-                    },
-                    carriers,
-                });
-                if let Some((x, basis, via)) = st.capped {
-                    let by = assessed.get(&x).and_then(|(_, by)| by.clone());
-                    let steps = book.network.entails_subset(x, c).unwrap_or_default();
-                    let why = match (basis, via) {
+                        .entails_subset(cap.finding, c)
+                        .unwrap_or_default();
+                    let why = match (cap.basis, clause_of(cap.via)) {
                         (Basis::Mapping, Some(v)) => {
                             format!("carried from `{}` by mapping", book.key(v))
                         }
@@ -500,21 +577,35 @@ impl<'b> Evaluator<'b> {
                     };
                     contradictions.push(Contradiction {
                         assessment: AssessmentRef {
-                            clause: book.key(x).to_string(),
+                            clause: book.key(cap.finding).to_string(),
                             status: Status::NotMet,
                             by,
                         },
                         clause: clause.key.clone(),
-                        basis,
-                        via: via.map(|v| book.key(v).to_string()),
+                        basis: cap.basis,
+                        via: clause_of(cap.via).map(|v| book.key(v).to_string()),
                         proof: proof(book, &steps),
                         message: format!(
                             "`{}` would be met ({why}), but it contains `{}`, which an auditor found not met: a mapping or an assessment is wrong",
                             clause.key,
-                            book.key(x)
+                            book.key(cap.finding)
                         ),
                     });
                 }
+                if detail == Detail::Summary {
+                    continue;
+                }
+                clauses.push(self.clause_result(
+                    c,
+                    clause,
+                    status,
+                    basis,
+                    clause_of(via),
+                    capped,
+                    facts,
+                    sol,
+                    inventory,
+                ));
             }
             summary.push(s);
         }
@@ -525,6 +616,146 @@ impl<'b> Evaluator<'b> {
             clauses,
             contradictions,
         }
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one clause's columns of the solution, kept apart on purpose"
+    )]
+    fn clause_result(
+        &self,
+        c: ClauseIdx,
+        clause: &crate::model::Clause,
+        status: Status,
+        basis: Basis,
+        via: Option<ClauseIdx>,
+        capped: Option<Cap>,
+        facts: &Facts<'_>,
+        sol: &Solution,
+        inventory: &Inventory,
+    ) -> ClauseResult {
+        let book = self.book;
+        let (evidence, mut missing) = match basis {
+            _ if capped.is_some() => (
+                match (&clause.requires, basis) {
+                    (Some(expr), Basis::Evidence) => facts.ctx.eval(expr, &sol.status, 0).evidence,
+                    _ => Vec::new(),
+                },
+                vec![format!(
+                    "an auditor found `{}` not met, and it is within this clause",
+                    capped.map_or("", |k| book.key(k.finding))
+                )],
+            ),
+            Basis::Assessment if status == Status::Met => (Vec::new(), Vec::new()),
+            Basis::Assessment => (Vec::new(), vec![format!("an auditor found it {status}")]),
+            Basis::Evidence => match &clause.requires {
+                Some(expr) => {
+                    let out = facts.ctx.eval(expr, &sol.status, 0);
+                    let missing = if status == Status::Met {
+                        Vec::new()
+                    } else {
+                        out.missing
+                    };
+                    (out.evidence, missing)
+                }
+                None => (Vec::new(), Vec::new()),
+            },
+            Basis::SubClauses => (
+                Vec::new(),
+                aggregate_missing(book, clause, &sol.status, &facts.applicable),
+            ),
+            Basis::Mapping if status == Status::Met => (Vec::new(), Vec::new()),
+            // A partial carry still shows what the clause's own basis misses.
+            Basis::Mapping => match &clause.requires {
+                Some(expr) => (Vec::new(), facts.ctx.eval(expr, &sol.status, 0).missing),
+                None if !clause.children.is_empty() => (
+                    Vec::new(),
+                    aggregate_missing(book, clause, &sol.status, &facts.applicable),
+                ),
+                None => (
+                    Vec::new(),
+                    vec!["no rule: only an assessment or a mapping can decide it".into()],
+                ),
+            },
+            Basis::None if status == Status::NotApplicable => (Vec::new(), Vec::new()),
+            Basis::None => (
+                Vec::new(),
+                vec!["no rule: only an assessment or a mapping can decide it".into()],
+            ),
+        };
+        let steps = match (basis, via) {
+            (Basis::Mapping, Some(x)) => book
+                .network
+                .entails_subset(c, x)
+                .or_else(|| book.network.entails_overlap(c, x))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        // Its own ancestors are left out: they are met through it, not for it.
+        let carriers: Vec<String> = if status == Status::Met {
+            Vec::new()
+        } else {
+            self.supersets
+                .get(c.0 as usize)
+                .into_iter()
+                .flatten()
+                .filter(|x| !is_ancestor(book, **x, c))
+                .map(|x| book.key(*x).to_string())
+                .collect()
+        };
+        if status != Status::Met
+            && status != Status::NotApplicable
+            && !carriers.is_empty()
+            && capped.is_none()
+        {
+            missing.push(format!(
+                "or any of these met, carried by mapping: {}",
+                carriers.join(", ")
+            ));
+        }
+        ClauseResult {
+            clause: clause.key.clone(),
+            title: clause.title.clone(),
+            status,
+            basis,
+            evidence: if basis == Basis::Evidence {
+                evidence
+            } else {
+                Vec::new()
+            },
+            via: via.map(|x| book.key(x).to_string()),
+            proof: proof(book, &steps),
+            missing,
+            assessed_by: if basis == Basis::Assessment {
+                inventory
+                    .assessments
+                    .iter()
+                    .rev()
+                    .find(|a| a.clause == c)
+                    .and_then(|a| a.by.clone())
+            } else {
+                None
+            },
+            carriers,
+        }
+    }
+}
+
+/// The clauses a rule names with `clause X`.
+fn clause_refs(book: &Rulebook, e: &Expr, out: &mut Vec<ClauseIdx>) {
+    match &e.kind {
+        ExprKind::All(l) | ExprKind::Any(l) | ExprKind::AtLeast { of: l, .. } => {
+            for x in l {
+                clause_refs(book, x, out);
+            }
+        }
+        ExprKind::Not(x) => clause_refs(book, x, out),
+        ExprKind::Clause(r) => {
+            if let Some(c) = book.clause_by_key(&r.to_string()) {
+                out.push(c);
+            }
+        }
+        ExprKind::Evidence(_) | ExprKind::Attested => {}
     }
 }
 
@@ -540,47 +771,58 @@ fn is_ancestor(book: &Rulebook, a: ClauseIdx, c: ClauseIdx) -> bool {
     false
 }
 
-fn aggregate(
-    book: &Rulebook,
-    clause: &crate::model::Clause,
-    state: &[State],
-    applicable: &[bool],
-) -> State {
-    let kids: Vec<ClauseIdx> = clause
+/// The applicable sub-clauses of a clause.
+fn applicable_children<'c>(
+    clause: &'c crate::model::Clause,
+    applicable: &'c [bool],
+) -> impl Iterator<Item = ClauseIdx> + 'c {
+    clause
         .children
         .iter()
         .copied()
         .filter(|k| applicable.get(k.0 as usize).copied().unwrap_or(true))
-        .collect();
-    let status_of = |k: &ClauseIdx| {
-        state
-            .get(k.0 as usize)
-            .map_or(Status::Unknown, |s| s.status)
-    };
-    let (status, missing) = if kids.is_empty() {
-        (Status::NotApplicable, Vec::new())
-    } else if kids.iter().all(|k| status_of(k) == Status::Met) {
-        (Status::Met, Vec::new())
-    } else {
-        let missing = kids
-            .iter()
-            .filter(|k| status_of(k) != Status::Met)
-            .map(|k| format!("sub-clause `{}` is {}", book.key(*k), status_of(k)))
-            .collect();
-        if kids.iter().any(|k| rank(status_of(k)) > 0) {
-            (Status::Partial, missing)
-        } else {
-            (Status::Unknown, missing)
-        }
-    };
-    State {
-        status,
-        basis: Basis::SubClauses,
-        evidence: Vec::new(),
-        via: None,
-        missing,
-        capped: None,
+}
+
+/// Sub-clause aggregation: met when every applicable sub-clause is met,
+/// partial when some is met or partial, else unknown; not applicable when
+/// none applies.
+fn aggregate_status(
+    clause: &crate::model::Clause,
+    status: &[Status],
+    applicable: &[bool],
+) -> Status {
+    let mut any = false;
+    let mut all_met = true;
+    let mut some = false;
+    for k in applicable_children(clause, applicable) {
+        any = true;
+        let s = status.get(k.0 as usize).copied().unwrap_or(Status::Unknown);
+        all_met &= s == Status::Met;
+        some |= rank(s) > 0;
     }
+    if !any {
+        Status::NotApplicable
+    } else if all_met {
+        Status::Met
+    } else if some {
+        Status::Partial
+    } else {
+        Status::Unknown
+    }
+}
+
+fn aggregate_missing(
+    book: &Rulebook,
+    clause: &crate::model::Clause,
+    status: &[Status],
+    applicable: &[bool],
+) -> Vec<String> {
+    applicable_children(clause, applicable)
+        .filter_map(|k| {
+            let s = status.get(k.0 as usize).copied().unwrap_or(Status::Unknown);
+            (s != Status::Met).then(|| format!("sub-clause `{}` is {s}", book.key(k)))
+        })
+        .collect()
 }
 
 /// Evidence grouped by type, and the evaluation date.
@@ -594,6 +836,103 @@ struct Outcome {
     status: Status,
     evidence: Vec<String>,
     missing: Vec<String>,
+}
+
+/// Why an evidence item does or does not count for a requirement.
+enum Verdict {
+    Counts,
+    Future(Date),
+    Expired(Date),
+    TooOld(Date),
+    NoDate,
+    NoMatch,
+}
+
+/// `all`: met when every part is; partial when some is met or partial;
+/// unknown when some is unknown; else not met.
+fn combine_all(parts: impl Iterator<Item = Status>) -> Status {
+    let (mut all_met, mut some, mut unknown) = (true, false, false);
+    for s in parts {
+        all_met &= s == Status::Met;
+        some |= rank(s) > 0;
+        unknown |= s == Status::Unknown;
+    }
+    if all_met {
+        Status::Met
+    } else if some {
+        Status::Partial
+    } else if unknown {
+        Status::Unknown
+    } else {
+        Status::NotMet
+    }
+}
+
+/// `any`: the best part.
+fn combine_any(parts: impl Iterator<Item = Status>) -> Status {
+    let (mut met, mut partial, mut unknown) = (false, false, false);
+    for s in parts {
+        met |= s == Status::Met;
+        partial |= s == Status::Partial;
+        unknown |= s == Status::Unknown;
+    }
+    if met {
+        Status::Met
+    } else if partial {
+        Status::Partial
+    } else if unknown {
+        Status::Unknown
+    } else {
+        Status::NotMet
+    }
+}
+
+/// `at least N of`: met when N parts are.
+fn combine_at_least(n: u64, parts: impl Iterator<Item = Status>) -> (Status, u64) {
+    let (mut met, mut some, mut unknown) = (0u64, false, false);
+    for s in parts {
+        met += u64::from(s == Status::Met);
+        some |= rank(s) > 0;
+        unknown |= s == Status::Unknown;
+    }
+    let status = if met >= n {
+        Status::Met
+    } else if some {
+        Status::Partial
+    } else if unknown {
+        Status::Unknown
+    } else {
+        Status::NotMet
+    };
+    (status, met)
+}
+
+/// `not`: swaps met and not met.
+fn negate(s: Status) -> Status {
+    match s {
+        Status::Met => Status::NotMet,
+        Status::NotMet => Status::Met,
+        other => other,
+    }
+}
+
+/// A `clause X` requirement: met when X is met or does not apply. Returns
+/// the requirement's status and X's own.
+fn referenced(
+    book: &Rulebook,
+    r: &crate::syntax::ast::ClauseRef,
+    status: &[Status],
+) -> (Status, Status) {
+    let st = book
+        .clause_by_key(&r.to_string())
+        .and_then(|c| status.get(c.0 as usize).copied())
+        .unwrap_or(Status::Unknown);
+    let requirement = if st == Status::NotApplicable {
+        Status::Met
+    } else {
+        st
+    };
+    (requirement, st)
 }
 
 impl<'a> Context<'a> {
@@ -612,60 +951,119 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn eval(&self, e: &Expr, state: &[State], depth: usize) -> Outcome {
+    /// The status of a rule, without building explanations (the fixpoint's
+    /// inner loop).
+    fn status(&self, e: &Expr, status: &[Status]) -> Status {
+        match &e.kind {
+            ExprKind::All(list) => combine_all(list.iter().map(|x| self.status(x, status))),
+            ExprKind::Any(list) => combine_any(list.iter().map(|x| self.status(x, status))),
+            ExprKind::AtLeast { n, of, .. } => {
+                combine_at_least(*n, of.iter().map(|x| self.status(x, status))).0
+            }
+            ExprKind::Not(inner) => negate(self.status(inner, status)),
+            ExprKind::Evidence(req) => {
+                let needed = req.count.map_or(1, |(n, _)| n);
+                let mut found = 0u64;
+                for (_, verdict) in self.items(req) {
+                    if matches!(verdict, Verdict::Counts) {
+                        found += 1;
+                        if found >= needed {
+                            return Status::Met;
+                        }
+                    }
+                }
+                if found > 0 {
+                    Status::Partial
+                } else {
+                    Status::NotMet
+                }
+            }
+            ExprKind::Clause(r) => referenced(self.book, r, status).0,
+            ExprKind::Attested => Status::Unknown,
+        }
+    }
+
+    /// The items of a requirement's type, each with its verdict.
+    fn items<'r>(
+        &'r self,
+        req: &'r EvidenceRequirement,
+    ) -> impl Iterator<Item = (&'a EvidenceItem, Verdict)> + 'r {
+        let ty = req.ty.text.as_str();
+        let valid = self.book.evidence_type(ty).and_then(|t| t.valid);
+        let oldest = req.within.map(|(d, _)| self.as_of.minus(d));
+        self.by_type
+            .get(ty)
+            .into_iter()
+            .flatten()
+            .map(move |item| (*item, self.judge(item, req, valid, oldest)))
+    }
+
+    fn judge(
+        &self,
+        item: &EvidenceItem,
+        req: &EvidenceRequirement,
+        valid: Option<crate::date::Duration>,
+        oldest: Option<Date>,
+    ) -> Verdict {
+        if let Some(d) = item.date {
+            if d > self.as_of {
+                return Verdict::Future(d);
+            }
+        }
+        let until = item
+            .expires
+            .or_else(|| valid.and_then(|v| item.date.map(|d| d.plus(v))));
+        if let Some(u) = until {
+            if u <= self.as_of {
+                return Verdict::Expired(u);
+            }
+        }
+        if let Some(limit) = oldest {
+            match item.date {
+                Some(date) if date >= limit => {}
+                Some(date) => return Verdict::TooOld(date),
+                None => return Verdict::NoDate,
+            }
+        }
+        if let Some(cond) = &req.where_ {
+            if eval_cond(cond, &|f| field_of(item, f)) != Some(true) {
+                return Verdict::NoMatch;
+            }
+        }
+        Verdict::Counts
+    }
+
+    /// The status of a rule with the evidence used and, indented by depth,
+    /// what is missing.
+    fn eval(&self, e: &Expr, status: &[Status], depth: usize) -> Outcome {
         let indent = "  ".repeat(depth);
         match &e.kind {
             ExprKind::All(list) => {
                 let outs: Vec<Outcome> = list
                     .iter()
-                    .map(|x| self.eval(x, state, depth + 1))
+                    .map(|x| self.eval(x, status, depth + 1))
                     .collect();
-                let status = if outs.iter().all(|o| o.status == Status::Met) {
-                    Status::Met
-                } else if outs.iter().any(|o| rank(o.status) > 0) {
-                    Status::Partial
-                } else if outs.iter().any(|o| o.status == Status::Unknown) {
-                    Status::Unknown
-                } else {
-                    Status::NotMet
-                };
-                group(status, outs, format!("{indent}all of:"))
+                let st = combine_all(outs.iter().map(|o| o.status));
+                group(st, outs, format!("{indent}all of:"))
             }
             ExprKind::Any(list) => {
                 let outs: Vec<Outcome> = list
                     .iter()
-                    .map(|x| self.eval(x, state, depth + 1))
+                    .map(|x| self.eval(x, status, depth + 1))
                     .collect();
-                let status = best(&outs);
-                group(status, outs, format!("{indent}any of:"))
+                let st = combine_any(outs.iter().map(|o| o.status));
+                group(st, outs, format!("{indent}any of:"))
             }
             ExprKind::AtLeast { n, of, .. } => {
                 let outs: Vec<Outcome> =
-                    of.iter().map(|x| self.eval(x, state, depth + 1)).collect();
-                let met = outs.iter().filter(|o| o.status == Status::Met).count() as u64;
-                let status = if met >= *n {
-                    Status::Met
-                } else if outs.iter().any(|o| rank(o.status) > 0) {
-                    Status::Partial
-                } else if outs.iter().any(|o| o.status == Status::Unknown) {
-                    Status::Unknown
-                } else {
-                    Status::NotMet
-                };
-                group(
-                    status,
-                    outs,
-                    format!("{indent}at least {n} of ({met} met):"),
-                )
+                    of.iter().map(|x| self.eval(x, status, depth + 1)).collect();
+                let (st, met) = combine_at_least(*n, outs.iter().map(|o| o.status));
+                group(st, outs, format!("{indent}at least {n} of ({met} met):"))
             }
             ExprKind::Not(inner) => {
-                let o = self.eval(inner, state, depth + 1);
-                let status = match o.status {
-                    Status::Met => Status::NotMet,
-                    Status::NotMet => Status::Met,
-                    other => other,
-                };
-                let missing = if status == Status::Met {
+                let o = self.eval(inner, status, depth + 1);
+                let st = negate(o.status);
+                let missing = if st == Status::Met {
                     Vec::new()
                 } else {
                     let what = if o.evidence.is_empty() {
@@ -676,29 +1074,21 @@ impl<'a> Context<'a> {
                     vec![format!("{indent}not: its negation holds{what}")]
                 };
                 Outcome {
-                    status,
+                    status: st,
                     evidence: Vec::new(),
                     missing,
                 }
             }
             ExprKind::Evidence(req) => self.evidence(req, &indent),
             ExprKind::Clause(r) => {
-                let idx = self.book.clause_by_key(&r.to_string());
-                let st = idx
-                    .and_then(|c| state.get(c.0 as usize))
-                    .map_or(Status::Unknown, |s| s.status);
-                let status = if st == Status::NotApplicable {
-                    Status::Met
-                } else {
-                    st
-                };
+                let (st, raw) = referenced(self.book, r, status);
                 Outcome {
-                    status,
+                    status: st,
                     evidence: Vec::new(),
-                    missing: if status == Status::Met {
+                    missing: if st == Status::Met {
                         Vec::new()
                     } else {
-                        vec![format!("{indent}clause `{r}` is {st}")]
+                        vec![format!("{indent}clause `{r}` is {raw}")]
                     },
                 }
             }
@@ -713,49 +1103,27 @@ impl<'a> Context<'a> {
     }
 
     fn evidence(&self, req: &EvidenceRequirement, indent: &str) -> Outcome {
-        let ty = req.ty.text.as_str();
-        let valid = self.book.evidence_type(ty).and_then(|t| t.valid);
         let needed = req.count.map_or(1, |(n, _)| n);
-        let oldest = req.within.map(|(d, _)| self.as_of.minus(d));
         let mut used = Vec::new();
         let mut rejected = Vec::new();
-        for item in self.by_type.get(ty).into_iter().flatten() {
-            if let Some(d) = item.date {
-                if d > self.as_of {
-                    rejected.push(format!("{} is dated {d}, after {}", item.id, self.as_of));
-                    continue;
+        for (item, verdict) in self.items(req) {
+            let id = &item.id;
+            match verdict {
+                Verdict::Counts => used.push(id.clone()),
+                Verdict::Future(d) => {
+                    rejected.push(format!("{id} is dated {d}, after {}", self.as_of));
                 }
+                Verdict::Expired(u) => rejected.push(format!("{id} expired {u}")),
+                Verdict::TooOld(d) => rejected.push(format!(
+                    "{id} is dated {d}, older than {}",
+                    req.within.map(|(w, _)| w.to_string()).unwrap_or_default()
+                )),
+                Verdict::NoDate => rejected.push(format!("{id} has no date")),
+                Verdict::NoMatch => rejected.push(format!(
+                    "{id} does not match `{}`",
+                    req.where_.as_ref().map(cond_text).unwrap_or_default()
+                )),
             }
-            let until = item
-                .expires
-                .or_else(|| valid.and_then(|v| item.date.map(|d| d.plus(v))));
-            if let Some(u) = until {
-                if u <= self.as_of {
-                    rejected.push(format!("{} expired {u}", item.id));
-                    continue;
-                }
-            }
-            if let (Some(limit), Some((d, _))) = (oldest, req.within) {
-                match item.date {
-                    Some(date) if date >= limit => {}
-                    Some(date) => {
-                        rejected.push(format!("{} is dated {date}, older than {d}", item.id));
-                        continue;
-                    }
-                    None => {
-                        rejected.push(format!("{} has no date", item.id));
-                        continue;
-                    }
-                }
-            }
-            if let Some(cond) = &req.where_ {
-                let get = |f: &str| field_of(item, f);
-                if eval_cond(cond, &get) != Some(true) {
-                    rejected.push(format!("{} does not match `{}`", item.id, cond_text(cond)));
-                    continue;
-                }
-            }
-            used.push(item.id.clone());
         }
         let found = used.len() as u64;
         let status = if found >= needed {
@@ -789,18 +1157,6 @@ impl<'a> Context<'a> {
             },
             missing,
         }
-    }
-}
-
-fn best(outs: &[Outcome]) -> Status {
-    if outs.iter().any(|o| o.status == Status::Met) {
-        Status::Met
-    } else if outs.iter().any(|o| o.status == Status::Partial) {
-        Status::Partial
-    } else if outs.iter().any(|o| o.status == Status::Unknown) {
-        Status::Unknown
-    } else {
-        Status::NotMet
     }
 }
 

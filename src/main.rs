@@ -429,20 +429,13 @@ impl Context<'_> {
         for r in referentials {
             refmap::query::referential_id(&book, r).map_err(|e| InputError(e.to_string()))?;
         }
-        let mut inventories = Vec::with_capacity(files.len());
+        let mut sources = Vec::with_capacity(files.len());
         let mut problems = Vec::new();
         for path in files {
             let name = path.display().to_string();
-            let text = match std::fs::read_to_string(path) {
-                Ok(text) => text,
-                Err(e) => {
-                    problems.push(format!("cannot read `{name}`: {e}"));
-                    continue;
-                }
-            };
-            match refmap::inventory::load(&book, &name, &text) {
-                Ok(inv) => inventories.push(inv),
-                Err(e) => problems.push(e.to_string()),
+            match std::fs::read_to_string(path) {
+                Ok(text) => sources.push((name, text)),
+                Err(e) => problems.push(format!("cannot read `{name}`: {e}")),
             }
         }
         if !problems.is_empty() {
@@ -451,14 +444,29 @@ impl Context<'_> {
         let evaluator = refmap::evaluate::Evaluator::new(&book);
         let today = refmap::date::Date::today();
         let progress = files.len() >= 20 && std::io::stderr().is_terminal();
-        let mut reports =
-            refmap::batch::evaluate_all(&evaluator, &inventories, as_of, today, |done| {
+        let detail = if summary {
+            refmap::evaluate::Detail::Summary
+        } else {
+            refmap::evaluate::Detail::Full
+        };
+        let results =
+            refmap::batch::check_all(&evaluator, &sources, as_of, today, detail, |done| {
                 if progress {
-                    eprint!("\r{done}/{} sites evaluated", inventories.len());
+                    eprint!("\r{done}/{} sites evaluated", sources.len());
                 }
             });
         if progress {
             eprintln!();
+        }
+        let mut reports = Vec::with_capacity(results.len());
+        for result in results {
+            match result {
+                Ok(report) => reports.push(report),
+                Err(e) => problems.push(e.to_string()),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(InputError(problems.join("\n")));
         }
         for r in &mut reports {
             r.keep_referentials(referentials);
