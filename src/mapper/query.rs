@@ -459,6 +459,112 @@ impl<'n> Search<'n> {
         self.answer(core_ab, core_ba, sub_ab, sub_ba, apart, overlap)
     }
 
+    /// A chain `a ⊆ … ⊆ b` over the links still in force, if any, and
+    /// whether one of its steps is proper (a `subset-of` or `superset-of`
+    /// link, which also states `b ⊄ a`). A bidirectional search, up from
+    /// `a` and down from `b`, that always grows the side with the smaller
+    /// frontier, so it stops after about twice the smaller of `up(a)` and
+    /// `down(b)`.
+    fn chain(&mut self, a: u32, b: u32) -> Option<bool> {
+        if a == b {
+            return Some(false);
+        }
+        let net = self.net;
+        let removed = self.removed;
+        let mut up = std::mem::take(self.marks.get_mut(Slot::UpA));
+        let mut down = std::mem::take(self.marks.get_mut(Slot::DownB));
+        up.clear(net.clause_count);
+        down.clear(net.clause_count);
+        up.visit(a, Pred::Root, 0);
+        down.visit(b, Pred::Root, 0);
+        let (mut up_head, mut down_head) = (0, 0);
+        let met = loop {
+            let up_pending = up.len() - up_head;
+            let down_pending = down.len() - down_head;
+            if up_pending == 0 || down_pending == 0 {
+                break None;
+            }
+            let growing_up = up_pending <= down_pending;
+            let (grow, other, head, adjacency) = if growing_up {
+                (&mut up, &down, &mut up_head, &net.up)
+            } else {
+                (&mut down, &up, &mut down_head, &net.down)
+            };
+            let Some(&v) = grow.seen().get(*head) else {
+                break None;
+            };
+            *head += 1;
+            let mut met = None;
+            for (w, step) in adjacency.edges(v) {
+                if allowed(removed, step) {
+                    if other.contains(w) {
+                        met = Some((v, step, w));
+                        break;
+                    }
+                    grow.visit(w, Pred::Within(v, step), 0);
+                }
+            }
+            if let Some((v, step, w)) = met {
+                // the chain: up's tree to `v`, `step`, down's tree from `w`
+                // (or the mirror image when the down side was growing)
+                let (u_end, d_end) = if growing_up { (v, w) } else { (w, v) };
+                break Some((step, u_end, d_end));
+            }
+        };
+        let strict = met.map(|(step, u_end, d_end)| {
+            let mut steps = vec![step];
+            for (marks, mut v) in [(&up, u_end), (&down, d_end)] {
+                while let Some(Pred::Within(from, s)) = marks.pred(v) {
+                    steps.push(s);
+                    v = from;
+                }
+            }
+            steps.iter().any(|&s| self.is_proper(s))
+        });
+        *self.marks.get_mut(Slot::UpA) = up;
+        *self.marks.get_mut(Slot::DownB) = down;
+        strict
+    }
+
+    /// Whether the ⊆ step `step` comes from a `subset-of` or `superset-of` link.
+    fn is_proper(&self, step: StepCode) -> bool {
+        step.link_id()
+            .and_then(|l| self.net.link(l))
+            .is_some_and(|l| matches!(l.relation, Relation::SubsetOf | Relation::SupersetOf))
+    }
+
+    /// Whether adding `x ⊆ y` breaks the network (`x ≠ y`), from fresh searches.
+    fn breaks_subset(&mut self, x: u32, y: u32) -> bool {
+        // the slots of `core_reason`'s two uses, so the shared search is reused
+        let (down, up, shared) = if self.marks.get(Slot::DownA).seen().first() == Some(&x) {
+            (Slot::DownA, Slot::UpB, Slot::SharedA)
+        } else {
+            (Slot::DownB, Slot::UpA, Slot::SharedB)
+        };
+        let _ = (down, up, shared);
+        unreachable_free_placeholder()
+    }
+
+    /// `up(a)` and `shared(a)` minus `up(a)`, each without `a`, in index
+    /// order (see [`Network::supersets_and_overlaps`]).
+    fn supersets_and_overlaps(&mut self, a: u32) -> (Vec<ClauseIdx>, Vec<ClauseIdx>) {
+        self.up_from(Slot::UpA, a, None);
+        self.down_from(Slot::DownA, a);
+        self.shared_over(Slot::DownA, Slot::SharedA);
+        let supersets = self.sorted_content(Slot::UpA, a);
+        let up = self.marks.get(Slot::UpA);
+        let mut overlaps: Vec<u32> = self
+            .marks
+            .get(Slot::SharedA)
+            .seen()
+            .iter()
+            .copied()
+            .filter(|&v| !up.contains(v))
+            .collect();
+        overlaps.sort_unstable();
+        (supersets, overlaps.into_iter().map(ClauseIdx).collect())
+    }
+
     /// The relation of `a` to `b`.
     pub(super) fn relation(&mut self, a: u32, b: u32) -> Answer {
         if a == b {
@@ -700,7 +806,13 @@ impl Network {
     /// still give its clauses exactly its relation. Of two links that imply
     /// each other (a duplicate, say) only the later one is reported, and
     /// removing every reported link leaves a network with the same models.
-    /// Empty for an inconsistent network. One relation query per link.
+    /// Empty for an inconsistent network.
+    ///
+    /// Each link first meets a cheap necessary condition (a ⊆-path that
+    /// avoids it for `equals`, `subset-of` and `superset-of`, found by a
+    /// bidirectional search; an entailed overlap for `intersects`; a
+    /// `disjoint` link above both ends for `disjoint`); the full relation
+    /// query runs only for the links that pass.
     pub fn redundant_links(&self) -> Vec<super::LinkId> {
         if !self.is_consistent() {
             return Vec::new();
@@ -714,14 +826,29 @@ impl Network {
             if let Some(r) = removed.get_mut(i) {
                 *r = true;
             }
-            let answer = Search::new(self, &removed).relation(link.a.0, link.b.0);
-            if answer.relations == RelationSet::single(link.relation) {
+            if Search::new(self, &removed).implies(link) {
                 out.push(super::LinkId(i as u32));
             } else if let Some(r) = removed.get_mut(i) {
                 *r = false;
             }
         }
         out
+    }
+
+    /// What evidence carries over along (DESIGN §3), from `a`'s side, much
+    /// cheaper than [`Network::related`]: the clauses `b ≠ a` with `a ⊆ b`
+    /// entailed (the relation set is within `{equals, subset-of}`), then
+    /// the other clauses `b ≠ a` that entail sharing obligations with `a`
+    /// (`disjoint` ruled out), each in index order. These are exactly the
+    /// clauses of `related(a)` whose relations are within
+    /// `{equals, subset-of}`, and those whose relations leave out
+    /// `disjoint` but are not within it. Both empty in an inconsistent
+    /// network, like [`Network::related`].
+    pub fn supersets_and_overlaps(&self, a: ClauseIdx) -> (Vec<ClauseIdx>, Vec<ClauseIdx>) {
+        if !self.is_consistent() || !self.contains(a) {
+            return (Vec::new(), Vec::new());
+        }
+        Search::new(self, &[]).supersets_and_overlaps(a.0)
     }
 
     /// Whether `c` is a clause of the network.

@@ -18,16 +18,21 @@ use crate::source::{FileId, Span};
 /// Lowering state: the file, and the diagnostics collected so far.
 struct Lowerer {
     file: FileId,
+    /// Offset of the parsed text in its file (chunks of a large file are
+    /// parsed apart).
+    base: usize,
     diagnostics: Vec<Diagnostic>,
 }
 
 /// Lowers a parsed `file` pair sequence.
 pub(super) fn lower_file(
     file: FileId,
+    base: usize,
     mut pairs: Pairs<'_, Rule>,
 ) -> Result<File, Vec<Diagnostic>> {
     let mut lowerer = Lowerer {
         file,
+        base,
         diagnostics: Vec::new(),
     };
     let mut items = Vec::new();
@@ -133,6 +138,12 @@ fn is_keyword(rule: Rule) -> bool {
 }
 
 impl Lowerer {
+    /// The span of a pair in its file.
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = span_of(pair);
+        Span::new(s.start + self.base, s.end + self.base)
+    }
+
     fn internal(&mut self, span: Span, what: &str) {
         self.diagnostics.push(
             Diagnostic::error(
@@ -148,12 +159,12 @@ impl Lowerer {
     fn name(&self, pair: Pair<'_, Rule>) -> Name {
         Name {
             text: pair.as_str().to_string(),
-            span: span_of(&pair),
+            span: self.span(&pair),
         }
     }
 
     fn string(&self, pair: Pair<'_, Rule>) -> Str {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         let raw = pair.into_inner().next().map_or("", |p| p.as_str());
         Str {
             value: unescape(raw),
@@ -162,7 +173,7 @@ impl Lowerer {
     }
 
     fn referential(&mut self, pair: Pair<'_, Rule>) -> Referential {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         let mut id = None;
         let mut title = None;
         let mut attrs = Vec::new();
@@ -208,7 +219,7 @@ impl Lowerer {
     }
 
     fn clause(&mut self, pair: Pair<'_, Rule>, depth: usize) -> Clause {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         let mut id = Name {
             text: String::new(),
             span,
@@ -225,7 +236,7 @@ impl Lowerer {
                 Rule::clause_body => {
                     let mut items = Vec::new();
                     for item in p.into_inner() {
-                        let item_span = span_of(&item);
+                        let item_span = self.span(&item);
                         match item.as_rule() {
                             Rule::summary => {
                                 if let Some(s) = children(item).next() {
@@ -282,7 +293,7 @@ impl Lowerer {
     }
 
     fn evidence_type(&mut self, pair: Pair<'_, Rule>) -> EvidenceType {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         let mut name = Name {
             text: String::new(),
             span,
@@ -299,7 +310,7 @@ impl Lowerer {
                 Rule::evidence_body => {
                     let mut items = Vec::new();
                     for item in p.into_inner() {
-                        let item_span = span_of(&item);
+                        let item_span = self.span(&item);
                         match item.as_rule() {
                             Rule::valid => match children(item).next() {
                                 Some(d) => {
@@ -348,7 +359,7 @@ impl Lowerer {
         let amount = match amount.as_str().parse::<u32>() {
             Ok(n) => n,
             Err(_) => {
-                self.number_out_of_range(span_of(&amount), u64::from(u32::MAX));
+                self.number_out_of_range(self.span(&amount), u64::from(u32::MAX));
                 return None;
             }
         };
@@ -374,7 +385,7 @@ impl Lowerer {
     }
 
     fn int(&mut self, pair: Pair<'_, Rule>) -> (u64, Span) {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         match pair.as_str().parse::<u64>() {
             Ok(n) => (n, span),
             Err(_) => {
@@ -385,7 +396,7 @@ impl Lowerer {
     }
 
     fn date(&mut self, pair: Pair<'_, Rule>) -> Date {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         match pair.as_str().parse::<Date>() {
             Ok(d) => d,
             Err(e) => {
@@ -405,7 +416,7 @@ impl Lowerer {
     }
 
     fn clause_ref(&self, pair: Pair<'_, Rule>) -> ClauseRef {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         let mut inner = pair.into_inner();
         let referential = inner
             .next()
@@ -424,14 +435,15 @@ impl Lowerer {
         match pair.as_str().parse::<Relation>() {
             Ok(r) => r,
             Err(_) => {
-                self.internal(span_of(pair), "a relation");
+                let span = self.span(pair);
+                self.internal(span, "a relation");
                 Relation::Intersects
             }
         }
     }
 
     fn mapping(&mut self, pair: Pair<'_, Rule>) -> Mapping {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         let mut title = Str {
             value: String::new(),
             span,
@@ -466,7 +478,7 @@ impl Lowerer {
     }
 
     fn link(&mut self, pair: Pair<'_, Rule>) -> Link {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         let mut refs = Vec::new();
         let mut relation = Relation::Intersects;
         let mut relation_span = span;
@@ -476,12 +488,12 @@ impl Lowerer {
                 Rule::clause_ref => refs.push(self.clause_ref(p)),
                 Rule::relation => {
                     relation = self.relation(&p);
-                    relation_span = span_of(&p);
+                    relation_span = self.span(&p);
                 }
                 Rule::link_body => {
                     let mut attrs = Vec::new();
                     for a in p.into_inner() {
-                        let a_span = span_of(&a);
+                        let a_span = self.span(&a);
                         let rule = a.as_rule();
                         let Some(v) = children(a).next() else {
                             self.internal(a_span, "a link attribute");
@@ -498,7 +510,7 @@ impl Lowerer {
                                     "semantic" => Rationale::Semantic,
                                     _ => Rationale::Functional,
                                 };
-                                attrs.push(LinkAttr::Rationale(r, span_of(&v)));
+                                attrs.push(LinkAttr::Rationale(r, self.span(&v)));
                             }
                             Rule::note => attrs.push(LinkAttr::Note(self.string(v))),
                             Rule::source => attrs.push(LinkAttr::Source(self.string(v))),
@@ -527,7 +539,7 @@ impl Lowerer {
     }
 
     fn expr(&mut self, pair: Pair<'_, Rule>, depth: usize) -> Expr {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         if depth > MAX_DEPTH {
             self.too_deep(span, "requirements");
             return Expr {
@@ -577,7 +589,7 @@ impl Lowerer {
                 let mut within = None;
                 let mut count = None;
                 for p in children(inner) {
-                    let p_span = span_of(&p);
+                    let p_span = self.span(&p);
                     match p.as_rule() {
                         Rule::ident => ty = self.name(p),
                         Rule::where_part => {
@@ -622,7 +634,7 @@ impl Lowerer {
     }
 
     fn cond(&mut self, pair: Pair<'_, Rule>, depth: usize) -> Cond {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         if depth > MAX_DEPTH {
             self.too_deep(span, "conditions");
             return Cond {
@@ -735,7 +747,7 @@ impl Lowerer {
     }
 
     fn value(&mut self, pair: Pair<'_, Rule>, depth: usize) -> Value {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         if depth > MAX_DEPTH {
             self.too_deep(span, "values");
             return Value {
@@ -780,14 +792,14 @@ impl Lowerer {
     }
 
     fn test(&mut self, pair: Pair<'_, Rule>) -> Test {
-        let span = span_of(&pair);
+        let span = self.span(&pair);
         let mut name = Str {
             value: String::new(),
             span,
         };
         let mut items = Vec::new();
         for p in children(pair) {
-            let p_span = span_of(&p);
+            let p_span = self.span(&p);
             match p.as_rule() {
                 Rule::string => name = self.string(p),
                 Rule::as_of => {
