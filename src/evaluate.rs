@@ -327,13 +327,17 @@ impl<'b> Evaluator<'b> {
             }
         }
         // Clauses containing a clause found not met may not be met; the
-        // lowest-numbered finding is the one reported.
+        // finding reported is the first by clause key, whatever the order
+        // of files.
+        let mut findings: Vec<ClauseIdx> = assessed
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s == Some(Status::NotMet))
+            .map(|(x, _)| ClauseIdx(u32::try_from(x).unwrap_or(u32::MAX)))
+            .collect();
+        findings.sort_by(|a, b| book.key(*a).cmp(book.key(*b)));
         let mut cap: Vec<Option<ClauseIdx>> = vec![None; n];
-        for (x, s) in assessed.iter().enumerate() {
-            if *s != Some(Status::NotMet) {
-                continue;
-            }
-            let x = ClauseIdx(u32::try_from(x).unwrap_or(u32::MAX));
+        for x in findings {
             for y in self.supersets.get(x.0 as usize).into_iter().flatten() {
                 if let Some(slot) = cap.get_mut(y.0 as usize) {
                     if slot.is_none() {
@@ -383,11 +387,21 @@ impl<'b> Evaluator<'b> {
                 *v = true;
             }
             let rose = rank(status) > rank(old_status);
-            let same_rank_change = rank(status) == rank(old_status)
-                && (status, basis) != (old_status, old_basis)
-                // A carry keeps the source it was first justified by, so the
-                // chain of `via` always leads back to an own basis.
-                && !(old_basis == Basis::Mapping && basis == Basis::Mapping);
+            // Sources are only clauses met on their own basis, so a carried
+            // clause may switch to a better source without any cycle: that
+            // is not a change its dependents see.
+            if !first && !rose && (status, basis) == (old_status, old_basis) {
+                if basis == Basis::Mapping {
+                    if let Some(x) = sol.via.get_mut(i) {
+                        *x = via;
+                    }
+                }
+                if let Some(x) = sol.capped.get_mut(i) {
+                    *x = capped;
+                }
+                continue;
+            }
+            let same_rank_change = rank(status) == rank(old_status);
             let sideways_ok = sideways.get(i).is_some_and(|&k| k < 2);
             if !(first || rose || (same_rank_change && sideways_ok)) {
                 continue;
@@ -430,19 +444,33 @@ impl<'b> Evaluator<'b> {
                 }
             }
             if became_source {
-                let offer = (u8::from(basis == Basis::SubClauses), c.0);
+                let priority = u8::from(basis == Basis::SubClauses);
+                // A clause met by its sub-clauses is met through them: it
+                // justifies nothing below itself.
+                let below_self = |d: ClauseIdx| priority == 1 && is_ancestor(self.book, c, d);
+                let better = |best: Option<(u8, u32)>| {
+                    best.is_none_or(|(p, x)| {
+                        (priority, self.book.key(c)) < (p, self.book.key(ClauseIdx(x)))
+                    })
+                };
                 for &d in self.carried_met_to.get(i).into_iter().flatten() {
+                    if below_self(d) {
+                        continue;
+                    }
                     if let Some(best) = sol.met_source.get_mut(d.0 as usize) {
-                        if best.is_none_or(|b| offer < b) {
-                            *best = Some(offer);
+                        if better(*best) {
+                            *best = Some((priority, c.0));
                         }
                     }
                     wake(d, &mut queue);
                 }
                 for &d in self.carried_partial_to.get(i).into_iter().flatten() {
+                    if below_self(d) {
+                        continue;
+                    }
                     if let Some(best) = sol.partial_source.get_mut(d.0 as usize) {
-                        if best.is_none_or(|b| offer < b) {
-                            *best = Some(offer);
+                        if better(*best) {
+                            *best = Some((priority, c.0));
                         }
                     }
                     wake(d, &mut queue);
@@ -691,8 +719,12 @@ impl<'b> Evaluator<'b> {
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
-        // Its own ancestors are left out: they are met through it, not for it.
-        let carriers: Vec<String> = if status == Status::Met {
+        // Its own ancestors are left out: they are met through it, not for
+        // it. Carry-over never overrides an assessment: none for those.
+        let mut carriers: Vec<String> = if status == Status::Met
+            || basis == Basis::Assessment
+            || status == Status::NotApplicable
+        {
             Vec::new()
         } else {
             self.supersets
@@ -703,6 +735,7 @@ impl<'b> Evaluator<'b> {
                 .map(|x| book.key(*x).to_string())
                 .collect()
         };
+        carriers.sort();
         if status != Status::Met
             && status != Status::NotApplicable
             && !carriers.is_empty()
@@ -990,12 +1023,12 @@ impl<'a> Context<'a> {
     ) -> impl Iterator<Item = (&'a EvidenceItem, Verdict)> + 'r {
         let ty = req.ty.text.as_str();
         let valid = self.book.evidence_type(ty).and_then(|t| t.valid);
-        let oldest = req.within.map(|(d, _)| self.as_of.minus(d));
+        let within = req.within.map(|(d, _)| d);
         self.by_type
             .get(ty)
             .into_iter()
             .flatten()
-            .map(move |item| (*item, self.judge(item, req, valid, oldest)))
+            .map(move |item| (*item, self.judge(item, req, valid, within)))
     }
 
     fn judge(
@@ -1003,7 +1036,7 @@ impl<'a> Context<'a> {
         item: &EvidenceItem,
         req: &EvidenceRequirement,
         valid: Option<crate::date::Duration>,
-        oldest: Option<Date>,
+        within: Option<crate::date::Duration>,
     ) -> Verdict {
         if let Some(d) = item.date {
             if d > self.as_of {
@@ -1018,9 +1051,11 @@ impl<'a> Context<'a> {
                 return Verdict::Expired(u);
             }
         }
-        if let Some(limit) = oldest {
+        // Same convention as validity: an item counts while
+        // as_of < date + window.
+        if let Some(window) = within {
             match item.date {
-                Some(date) if date >= limit => {}
+                Some(date) if date.plus(window) > self.as_of => {}
                 Some(date) => return Verdict::TooOld(date),
                 None => return Verdict::NoDate,
             }

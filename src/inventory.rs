@@ -268,9 +268,16 @@ pub fn load(book: &Rulebook, name: &str, text: &str) -> Result<Inventory, Invent
             Some("split it into one file per site".into()),
         ));
     }
+    if let Some((line, column)) = too_deep(text) {
+        return Err(fail(
+            format!("line {line}, column {column}"),
+            format!("nesting deeper than {MAX_DOC_DEPTH} levels"),
+            Some("an inventory is a flat list of items; flatten the nested lists".into()),
+        ));
+    }
     let trimmed = text.trim_start();
-    let doc: Result<Doc, (String, String)> = if trimmed.starts_with('{') || trimmed.starts_with('[')
-    {
+    let json = trimmed.starts_with('{') || trimmed.starts_with('[');
+    let doc: Result<Doc, (String, String)> = if json {
         serde_json::from_str::<Doc>(text).map_err(|e| {
             (
                 format!("line {}, column {}", e.line(), e.column()),
@@ -279,19 +286,38 @@ pub fn load(book: &Rulebook, name: &str, text: &str) -> Result<Inventory, Invent
         })
     } else {
         serde_yaml::from_str::<Doc>(text).map_err(|e| {
-            let place = e.location().map_or_else(
-                || "document".to_string(),
-                |l| format!("line {}, column {}", l.line(), l.column()),
-            );
-            (place, yaml_message(&e))
+            let mut message = yaml_message(&e);
+            // A duplicate key is found when its mapping ends: point at the
+            // repeated key itself rather than at the mapping's start, and
+            // name the item by its id as everywhere else.
+            let duplicate = message
+                .split_once("duplicate key `")
+                .and_then(|(_, rest)| rest.split_once('`'))
+                .map(|(key, _)| key.to_string())
+                .and_then(|key| duplicate_line(text, &key, e.location().map_or(1, |l| l.line())));
+            if let Some((line, _)) = duplicate {
+                if let (Some(id), Some((path, rest))) =
+                    (item_id_near(text, line), message.split_once(": "))
+                {
+                    message = format!("{path} (id {id}): {rest}");
+                }
+            }
+            let place = duplicate
+                .or_else(|| e.location().map(|l| (l.line(), l.column())))
+                .map_or_else(
+                    || "document".to_string(),
+                    |(line, column)| format!("line {line}, column {column}"),
+                );
+            (place, message)
         })
     };
     let doc = doc.map_err(|(place, message)| {
-        fail(
-            place,
-            message,
-            Some("check the YAML syntax (indentation, quotes, `key: value`)".into()),
-        )
+        let help = if json {
+            "check the JSON syntax (quotes, commas, braces)"
+        } else {
+            "check the YAML syntax (indentation, quotes, `key: value`)"
+        };
+        fail(place, message, Some(help.into()))
     })?;
     let mut checker = Checker {
         book,
@@ -306,6 +332,88 @@ pub fn load(book: &Rulebook, name: &str, text: &str) -> Result<Inventory, Invent
             problems: checker.problems,
         })
     }
+}
+
+/// Line and column of the first place where `[`/`{` nest deeper than
+/// [`MAX_DOC_DEPTH`] (quoted text skipped). Checked before parsing because
+/// the YAML parser's time grows with the square of flow nesting.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let (mut line, mut column) = (1usize, 0usize);
+    let mut escaped = false;
+    for c in text.chars() {
+        column += 1;
+        if c == '\n' {
+            line += 1;
+            column = 0;
+        }
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q || c == '\n' {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_DOC_DEPTH {
+                        return Some((line, column));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+    }
+    None
+}
+
+/// The line and column of the second `key:` at the same indentation at or
+/// after line `from` (1-based): where a repeated key stands.
+fn duplicate_line(text: &str, key: &str, from: usize) -> Option<(usize, usize)> {
+    let mut seen: Vec<usize> = Vec::new();
+    for (i, raw) in text.lines().enumerate().skip(from.saturating_sub(1)) {
+        let trimmed = raw.trim_start();
+        let body = trimmed.strip_prefix("- ").unwrap_or(trimmed).trim_start();
+        let indent = raw.len() - body.len();
+        let bare = body
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'));
+        let quoted = body
+            .strip_prefix('"')
+            .and_then(|b| b.strip_prefix(key))
+            .is_some_and(|rest| rest.starts_with("\":"));
+        if bare || quoted {
+            if seen.contains(&indent) {
+                return Some((i + 1, indent + 1));
+            }
+            seen.push(indent);
+        }
+    }
+    None
+}
+
+/// The `id:` of the list item that holds 1-based `line`, if written in block style.
+fn item_id_near(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut start = line.checked_sub(1)?;
+    while !lines.get(start)?.trim_start().starts_with("- ") {
+        start = start.checked_sub(1)?;
+    }
+    for raw in lines.get(start..)?.iter().take(64) {
+        let body = raw.trim_start();
+        let body = body.strip_prefix("- ").unwrap_or(body).trim_start();
+        if let Some(id) = body.strip_prefix("id:") {
+            return Some(id.trim().trim_matches('"').to_string());
+        }
+    }
+    None
 }
 
 fn json_message(e: &serde_json::Error) -> String {
@@ -416,8 +524,19 @@ impl Checker<'_> {
                 }
                 "assessments" => match value {
                     Doc::Seq(items) => {
+                        let mut first: HashMap<ClauseIdx, usize> = HashMap::new();
                         for (i, item) in items.into_iter().enumerate() {
                             if let Some(a) = self.assessment(i, item) {
+                                // Two verdicts on one clause would let one hide
+                                // the other (a finding could vanish).
+                                if let Some(j) = first.insert(a.clause, i) {
+                                    let key = self.book.key(a.clause).to_string();
+                                    self.problem(
+                                        format!("assessments[{i}], field `clause`"),
+                                        format!("clause `{key}` is already assessed by assessments[{j}]"),
+                                        Some("keep one assessment per clause: the latest audit's verdict".into()),
+                                    );
+                                }
                                 inv.assessments.push(a);
                             }
                         }
@@ -529,6 +648,7 @@ impl Checker<'_> {
         };
         let mut ty = None;
         let mut date = None;
+        let mut date_given = false;
         let mut expires = None;
         let mut raw_fields = None;
         let mut reference = None;
@@ -543,7 +663,10 @@ impl Checker<'_> {
                         None,
                     ),
                 },
-                "date" => date = self.date(&format!("{place}, field `date`"), value),
+                "date" => {
+                    date_given = true;
+                    date = self.date(&format!("{place}, field `date`"), value);
+                }
                 "expires" => expires = self.date(&format!("{place}, field `expires`"), value),
                 "fields" => match value {
                     Doc::Map(f) => raw_fields = Some(f.clone()),
@@ -600,7 +723,7 @@ impl Checker<'_> {
             );
             return None;
         };
-        if declared.valid.is_some() && date.is_none() {
+        if declared.valid.is_some() && !date_given {
             self.problem(
                 format!("{place}, field `date`"),
                 format!("evidence type `{ty}` is valid for {} after its date, but the item has no `date`", declared.valid.map(|v| v.to_string()).unwrap_or_default()),

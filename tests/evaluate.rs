@@ -283,13 +283,14 @@ evidence:
 
 #[test]
 fn within_counts_back_from_the_evaluation_date() {
+    // Same convention as validity: an item counts while as_of < date + window.
     let b = book(&[("w.rules", WINDOWS)]);
     let inv = "site: s
 evidence:
   - { id: A1, type: audit_report, date: 2026-05-01 }
 ";
-    assert_eq!(status(&eval(&b, inv, "2026-11-01"), "LAB:3"), Status::Met);
-    let r = eval(&b, inv, "2026-11-02");
+    assert_eq!(status(&eval(&b, inv, "2026-10-31"), "LAB:3"), Status::Met);
+    let r = eval(&b, inv, "2026-11-01");
     let c = clause(&r, "LAB:3");
     assert_eq!(c.status, Status::NotMet);
     assert!(
@@ -300,19 +301,18 @@ evidence:
         "{:?}",
         c.missing
     );
-    // Calendar months backwards clamp too: 2026-08-31 − 6 months = 2026-02-28.
-    let inv = "site: s\nevidence:\n  - { id: A2, type: audit_report, date: 2026-02-28 }\n";
-    assert_eq!(status(&eval(&b, inv, "2026-08-31"), "LAB:3"), Status::Met);
-    let inv = "site: s\nevidence:\n  - { id: A3, type: audit_report, date: 2026-02-27 }\n";
+    // Calendar months clamp the day: 2026-08-31 + 6 months = 2027-02-28.
+    let inv = "site: s\nevidence:\n  - { id: A2, type: audit_report, date: 2026-08-31 }\n";
+    assert_eq!(status(&eval(&b, inv, "2027-02-27"), "LAB:3"), Status::Met);
     assert_eq!(
-        status(&eval(&b, inv, "2026-08-31"), "LAB:3"),
+        status(&eval(&b, inv, "2027-02-28"), "LAB:3"),
         Status::NotMet
     );
     // Weeks are seven days.
     let inv = "site: s\nevidence:\n  - { id: A4, type: audit_report, date: 2026-10-18 }\n";
-    assert_eq!(status(&eval(&b, inv, "2026-11-01"), "LAB:4"), Status::Met);
+    assert_eq!(status(&eval(&b, inv, "2026-10-31"), "LAB:4"), Status::Met);
     assert_eq!(
-        status(&eval(&b, inv, "2026-11-02"), "LAB:4"),
+        status(&eval(&b, inv, "2026-11-01"), "LAB:4"),
         Status::NotMet
     );
 }
