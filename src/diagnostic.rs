@@ -9,7 +9,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
 
 use crate::source::{FileId, SourceFile, SourceMap, Span};
@@ -228,7 +228,7 @@ struct Rendered {
     code: &'static str,
     severity: Severity,
     message: String,
-    source: Option<CharColumns>,
+    source: Option<FileSource>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
     related: Vec<Rendered>,
@@ -271,65 +271,56 @@ impl Rendered {
     }
 }
 
-fn named(file: &Arc<SourceFile>) -> CharColumns {
-    let text: Arc<str> = Arc::from(file.text());
-    CharColumns {
-        inner: NamedSource::new(file.name(), Arc::clone(&text)).with_language("refmap"),
-        text,
+fn named(file: &Arc<SourceFile>) -> FileSource {
+    FileSource {
+        file: Arc::clone(file),
     }
 }
 
-/// A source whose columns count characters, as `file:line:col` does
-/// everywhere else in refmap (miette counts bytes).
-struct CharColumns {
-    inner: NamedSource<Arc<str>>,
-    text: Arc<str>,
+/// A source file as miette reads it: context windows come from the file's
+/// line table (miette's own reader rescans the text from its start for
+/// every span, which made thousands of diagnostics on a large file
+/// quadratic), and columns count characters, as `file:line:col` does
+/// everywhere else in refmap.
+struct FileSource {
+    file: Arc<SourceFile>,
 }
 
-impl miette::SourceCode for CharColumns {
+impl miette::SourceCode for FileSource {
     fn read_span<'a>(
         &'a self,
         span: &miette::SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self.inner.read_span(span, before, after)?;
-        let start = inner.span().offset();
-        let byte_column = inner.column();
-        let column = self
-            .text
-            .get(start.saturating_sub(byte_column)..start)
-            .map_or(byte_column, |s| s.chars().count());
-        Ok(Box::new(Columned { inner, column }))
-    }
-}
-
-struct Columned<'a> {
-    inner: Box<dyn miette::SpanContents<'a> + 'a>,
-    column: usize,
-}
-
-impl<'a> miette::SpanContents<'a> for Columned<'a> {
-    fn data(&self) -> &'a [u8] {
-        self.inner.data()
-    }
-    fn span(&self) -> &miette::SourceSpan {
-        self.inner.span()
-    }
-    fn name(&self) -> Option<&str> {
-        self.inner.name()
-    }
-    fn line(&self) -> usize {
-        self.inner.line()
-    }
-    fn column(&self) -> usize {
-        self.column
-    }
-    fn line_count(&self) -> usize {
-        self.inner.line_count()
-    }
-    fn language(&self) -> Option<&str> {
-        self.inner.language()
+        let f = &self.file;
+        let text = f.text();
+        let start = span.offset();
+        let end = start + span.len();
+        if end > text.len() {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let start_line = f.line_index(start);
+        let end_line = f.line_index(end.saturating_sub(1).max(start));
+        let first_line = start_line.saturating_sub(before);
+        let last_line = (end_line + after).min(f.line_count().saturating_sub(1));
+        let (data_start, column) = if before == 0 {
+            let line_start = f.line_start(start_line);
+            let column = text.get(line_start..start).map_or(0, |s| s.chars().count());
+            (start, column)
+        } else {
+            (f.line_start(first_line), 0)
+        };
+        let data_end = f.line_start(last_line + 1).min(text.len()).max(data_start);
+        let data = text.as_bytes().get(data_start..data_end).unwrap_or(&[]);
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            f.name().to_string(),
+            data,
+            (data_start, data_end - data_start).into(),
+            first_line,
+            column,
+            last_line + 1,
+        )))
     }
 }
 

@@ -115,6 +115,27 @@ impl SourceFile {
             .trim_end_matches(['\n', '\r'])
     }
 
+    /// 0-based index of the line holding a byte offset.
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Byte offset where a 0-based line starts (the text's length past the end).
+    pub fn line_start(&self, index: usize) -> usize {
+        self.line_starts
+            .get(index)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// Number of lines (a final line without a line break counts).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
     /// The source text under a span (empty when the span is out of range).
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.start..span.end).unwrap_or("")
