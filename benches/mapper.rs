@@ -10,8 +10,10 @@
 //! Sizes: `REFMAP_BENCH_SIZE=small` (default: 10,000 clauses, 100,000
 //! links), `large` (100,000 clauses, 1,000,000 links) or a clause count (ten
 //! links per clause). Before the criterion groups, a summary prints build
-//! time, heap size, peak memory and the median and 99th percentile of
-//! `relation` over 10,000 pairs and of `related` over 1,000 clauses.
+//! time, heap size, peak memory, the median and 99th percentile of
+//! `relation` over 10,000 pairs and of `related` and
+//! `supersets_and_overlaps` over 1,000 clauses, and the time of
+//! `redundant_links`.
 
 #![allow(
     clippy::indexing_slicing,
@@ -327,10 +329,24 @@ fn summary(shape: Shape, (clauses, links): (usize, usize)) -> (Synthetic, Networ
         related_total += related.len();
     }
     let (related_median, related_p99) = percentiles(times);
+    let mut times = Vec::with_capacity(1000);
+    let mut carried_total = 0;
+    for &(a, _) in qs.iter().take(1000) {
+        let t = Instant::now();
+        let (supersets, overlaps) = net.supersets_and_overlaps(a);
+        times.push(t.elapsed());
+        carried_total += supersets.len() + overlaps.len();
+    }
+    let (carried_median, carried_p99) = percentiles(times);
+    let t = Instant::now();
+    let redundant = net.redundant_links().len();
+    let redundant_time = t.elapsed();
     println!(
         "mapper/{}: {} clauses, {} links, {} sub-clause edges; generate {:.2?}; build+check {:.2?}; \
          adjacency {:.1} MiB; peak RSS {:.0} MiB; relation median {:.2?} p99 {:.2?} ({} of 10000 not ALL); \
-         related median {:.2?} p99 {:.2?} (avg {:.1} clauses)",
+         related median {:.2?} p99 {:.2?} (avg {:.1} clauses); \
+         supersets_and_overlaps median {:.2?} p99 {:.2?} (avg {:.1} clauses); \
+         redundant_links {:.2?} ({} links)",
         shape.name(),
         net.clause_count(),
         net.link_count(),
@@ -345,6 +361,11 @@ fn summary(shape: Shape, (clauses, links): (usize, usize)) -> (Synthetic, Networ
         related_median,
         related_p99,
         related_total as f64 / 1000.0,
+        carried_median,
+        carried_p99,
+        carried_total as f64 / 1000.0,
+        redundant_time,
+        redundant,
     );
     (s, net)
 }
@@ -375,6 +396,13 @@ fn benches(c: &mut Criterion) {
             b.iter(|| {
                 i = (i + 1) % qs.len();
                 net.related(black_box(qs[i].0)).len()
+            })
+        });
+        let mut i = 0;
+        group.bench_function(BenchmarkId::new("supersets_and_overlaps", &label), |b| {
+            b.iter(|| {
+                i = (i + 1) % qs.len();
+                net.supersets_and_overlaps(black_box(qs[i].0)).1.len()
             })
         });
         group.finish();

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::inventory::{EvidenceItem, Fact, Inventory};
-use crate::mapper::{ClauseIdx, Relation};
+use crate::mapper::ClauseIdx;
 use crate::model::Rulebook;
 use crate::query::{proof, ProofStep};
 use crate::syntax::ast::{
@@ -234,27 +234,21 @@ impl<'b> Evaluator<'b> {
             post_order.extend(order.iter().rev().copied());
             layout.push((r.to_string(), order));
         }
-        let within = crate::mapper::RelationSet::single(Relation::Equals).with(Relation::SubsetOf);
         let mut supersets = Vec::with_capacity(n);
         let mut carried_met_to = vec![Vec::new(); n];
         let mut carried_partial_to = vec![Vec::new(); n];
         let mut referenced_by = vec![Vec::new(); n];
         for i in 0..n {
             let c = ClauseIdx(u32::try_from(i).unwrap_or(u32::MAX));
-            let mut sup = Vec::new();
-            for (b, answer) in book.network.related(c) {
-                if answer.relations.is_empty() {
-                    continue;
+            let (sup, over) = book.network.supersets_and_overlaps(c);
+            for &b in &sup {
+                if let Some(list) = carried_met_to.get_mut(b.0 as usize) {
+                    list.push(c);
                 }
-                if answer.relations.is_subset(within) {
-                    sup.push(b);
-                    if let Some(list) = carried_met_to.get_mut(b.0 as usize) {
-                        list.push(c);
-                    }
-                } else if !answer.relations.contains(Relation::Disjoint) {
-                    if let Some(list) = carried_partial_to.get_mut(b.0 as usize) {
-                        list.push(c);
-                    }
+            }
+            for &b in &over {
+                if let Some(list) = carried_partial_to.get_mut(b.0 as usize) {
+                    list.push(c);
                 }
             }
             supersets.push(sup);

@@ -395,12 +395,11 @@ pub fn coverage(book: &Rulebook, from: &str, to: &str) -> Result<Coverage, Query
         } else {
             let partial = book
                 .network
-                .related(y)
+                .supersets_and_overlaps(y)
+                .1
                 .into_iter()
-                .filter(|(x, a)| {
-                    book.referential_of(*x) == from && !a.relations.contains(Relation::Disjoint)
-                })
-                .filter_map(|(x, _)| book.network.entails_overlap(y, x).map(|p| (x, p)))
+                .filter(|x| book.referential_of(*x) == from)
+                .filter_map(|x| book.network.entails_overlap(y, x).map(|p| (x, p)))
                 .min_by_key(|(x, p)| (p.len(), book.key(*x).to_string()));
             match partial {
                 Some((x, p)) => (Cover::Partial, Some(x), p),

@@ -4,8 +4,8 @@
 //!    answer for every pair must be exactly the set of relations realised by
 //!    some model (every assignment of non-empty Venn regions is tried), and
 //!    the network must report a conflict exactly when there is no model.
-//!    Proofs, conflicts, `related`, the entailment queries and
-//!    `redundant_links` are checked along the way.
+//!    Proofs, conflicts, `related`, `supersets_and_overlaps`, the
+//!    entailment queries and `redundant_links` are checked along the way.
 //! 2. Larger networks drawn from random finite sets (true relations only)
 //!    must be consistent, and every answer must contain the true relation.
 
@@ -213,6 +213,10 @@ fn check_small(input: &NetworkInput) -> Result<(), TestCaseError> {
             );
         }
         prop_assert!(net.related(ClauseIdx(0)).is_empty());
+        prop_assert_eq!(
+            net.supersets_and_overlaps(ClauseIdx(0)),
+            (Vec::new(), Vec::new())
+        );
         return Ok(());
     }
     for a in 0..N as u32 {
@@ -279,7 +283,13 @@ fn check_small(input: &NetworkInput) -> Result<(), TestCaseError> {
             .into_iter()
             .map(|(b, answer)| (b, answer.relations))
             .collect();
-        prop_assert_eq!(related, expected_related, "related({})", a);
+        prop_assert_eq!(&related, &expected_related, "related({})", a);
+        prop_assert_eq!(
+            net.supersets_and_overlaps(ClauseIdx(a)),
+            carried(&related),
+            "supersets_and_overlaps({})",
+            a
+        );
     }
     // removing every redundant link keeps every answer
     let redundant = net.redundant_links();
@@ -298,6 +308,24 @@ fn check_small(input: &NetworkInput) -> Result<(), TestCaseError> {
     // and each kept link is needed: no further link is redundant
     prop_assert!(build(&kept).redundant_links().is_empty());
     Ok(())
+}
+
+/// What `supersets_and_overlaps` must answer, from the answers of `related`:
+/// the clauses whose relations are within `{equals, subset-of}`, then those
+/// whose relations leave out `disjoint` otherwise.
+fn carried(related: &[(ClauseIdx, RelationSet)]) -> (Vec<ClauseIdx>, Vec<ClauseIdx>) {
+    let within = RelationSet::single(Relation::Equals).with(Relation::SubsetOf);
+    let supersets = related
+        .iter()
+        .filter(|(_, r)| r.is_subset(within))
+        .map(|(b, _)| *b)
+        .collect();
+    let overlaps = related
+        .iter()
+        .filter(|(_, r)| !r.is_subset(within) && !r.contains(Relation::Disjoint))
+        .map(|(b, _)| *b)
+        .collect();
+    (supersets, overlaps)
 }
 
 proptest! {
@@ -362,6 +390,9 @@ proptest! {
         let n = sets.len() as u32;
         for a in 0..n {
             let related = net.related(ClauseIdx(a));
+            let relations: Vec<(ClauseIdx, RelationSet)> =
+                related.iter().map(|(b, answer)| (*b, answer.relations)).collect();
+            prop_assert_eq!(net.supersets_and_overlaps(ClauseIdx(a)), carried(&relations));
             let mut in_related = vec![None; sets.len()];
             for (b, answer) in related {
                 in_related[b.0 as usize] = Some(answer.relations);

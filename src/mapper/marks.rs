@@ -25,70 +25,81 @@ pub(super) enum Pred {
 /// was reached and its distance (proof length) from the sources.
 #[derive(Debug, Default)]
 pub(super) struct Marks {
-    stamp: Vec<u32>,
+    /// One entry per node, stamp, distance and predecessor side by side so
+    /// that visiting a node touches one cache line, not three.
+    entries: Vec<Entry>,
     epoch: u32,
-    pred: Vec<Pred>,
-    dist: Vec<u32>,
     /// The visited nodes in visiting order (non-decreasing distance for a BFS).
     seen: Vec<u32>,
+}
+
+/// What a [`Marks`] knows of one node; meaningful when `stamp` is the epoch.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    stamp: u32,
+    dist: u32,
+    pred: Pred,
 }
 
 impl Marks {
     /// Empties the set, sizing it for `node_count` nodes on first use.
     pub(super) fn clear(&mut self, node_count: usize) {
-        if self.stamp.len() != node_count {
-            self.stamp = vec![0; node_count];
-            self.pred = vec![Pred::Root; node_count];
-            self.dist = vec![0; node_count];
+        if self.entries.len() != node_count {
+            let blank = Entry {
+                stamp: 0,
+                dist: 0,
+                pred: Pred::Root,
+            };
+            self.entries = vec![blank; node_count];
             self.epoch = 0;
         }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            self.stamp.fill(0);
+            for e in &mut self.entries {
+                e.stamp = 0;
+            }
             self.epoch = 1;
         }
         self.seen.clear();
     }
 
+    /// The entry of a visited node.
+    fn entry(&self, v: u32) -> Option<&Entry> {
+        self.entries
+            .get(v as usize)
+            .filter(|e| e.stamp == self.epoch)
+    }
+
     /// Whether `v` was visited.
     pub(super) fn contains(&self, v: u32) -> bool {
-        self.stamp.get(v as usize) == Some(&self.epoch)
+        self.entry(v).is_some()
     }
 
     /// Visits `v`, reached by `pred` at distance `dist`; false when `v` was
     /// already visited.
     pub(super) fn visit(&mut self, v: u32, pred: Pred, dist: u32) -> bool {
-        let i = v as usize;
-        match self.stamp.get_mut(i) {
-            Some(s) if *s != self.epoch => *s = self.epoch,
-            _ => return false,
+        match self.entries.get_mut(v as usize) {
+            Some(e) if e.stamp != self.epoch => {
+                *e = Entry {
+                    stamp: self.epoch,
+                    dist,
+                    pred,
+                };
+                self.seen.push(v);
+                true
+            }
+            _ => false,
         }
-        if let Some(p) = self.pred.get_mut(i) {
-            *p = pred;
-        }
-        if let Some(d) = self.dist.get_mut(i) {
-            *d = dist;
-        }
-        self.seen.push(v);
-        true
     }
 
     /// The distance of a visited node.
     pub(super) fn dist(&self, v: u32) -> Option<u32> {
-        if self.contains(v) {
-            self.dist.get(v as usize).copied()
-        } else {
-            None
-        }
+        self.entry(v).map(|e| e.dist)
     }
 
     /// How a visited node was reached.
     pub(super) fn pred(&self, v: u32) -> Option<Pred> {
-        if self.contains(v) {
-            self.pred.get(v as usize).copied()
-        } else {
-            None
-        }
+        self.entry(v).map(|e| e.pred)
     }
 
     /// The visited nodes in visiting order.

@@ -533,16 +533,64 @@ impl<'n> Search<'n> {
             .is_some_and(|l| matches!(l.relation, Relation::SubsetOf | Relation::SupersetOf))
     }
 
-    /// Whether adding `x ⊆ y` breaks the network (`x ≠ y`), from fresh searches.
-    fn breaks_subset(&mut self, x: u32, y: u32) -> bool {
-        // the slots of `core_reason`'s two uses, so the shared search is reused
-        let (down, up, shared) = if self.marks.get(Slot::DownA).seen().first() == Some(&x) {
-            (Slot::DownA, Slot::UpB, Slot::SharedA)
-        } else {
-            (Slot::DownB, Slot::UpA, Slot::SharedB)
-        };
-        let _ = (down, up, shared);
-        unreachable_free_placeholder()
+    /// Whether `x ⊊ y` is entailed by the links still in force: a chain
+    /// `x ⊆ … ⊆ y`, and adding `y ⊆ x` breaks the network — which a proper
+    /// step of the chain shows at once (it states that its upper end sticks
+    /// out of its lower end, hence `y` out of `x`), else `core(y, x)`.
+    fn proper_chain(&mut self, x: u32, y: u32) -> bool {
+        match self.chain(x, y) {
+            None => false,
+            Some(true) => true,
+            Some(false) => {
+                self.down_from(Slot::DownB, y);
+                self.up_from(Slot::UpA, x, None);
+                self.shared_b_ready = false;
+                self.core_reason(Slot::DownB, Slot::UpA, Slot::SharedB)
+                    .is_some()
+            }
+        }
+    }
+
+    /// Whether the links still in force give `link`'s clauses exactly its
+    /// relation (the relation is possible: the network, a consistent one,
+    /// states it), by the rows of the table of the module documentation
+    /// without building proofs. In a consistent network:
+    ///
+    /// - `{equals}` iff `a ⊆* b` and `b ⊆* a`;
+    /// - `{subset-of}` iff `a ⊆* b` and adding `b ⊆ a` breaks the network
+    ///   (`core(a, b)` cannot hold when `a ⊆* b`), and the mirror image for
+    ///   `{superset-of}`;
+    /// - `{intersects}` iff `disjoint` is ruled out, `core(a, b)` and
+    ///   `core(b, a)` (neither end can be `⊆*` the other: the link says
+    ///   each sticks out of the other);
+    /// - `{disjoint}` iff a `disjoint` link joins `up(a)` and `up(b)`
+    ///   (neither end can be `⊆*` the other: the link says they share nothing).
+    pub(super) fn implies(&mut self, link: &super::LinkInput) -> bool {
+        let (a, b) = (link.a.0, link.b.0);
+        match link.relation {
+            Relation::Equals => self.chain(a, b).is_some() && self.chain(b, a).is_some(),
+            Relation::SubsetOf => self.proper_chain(a, b),
+            Relation::SupersetOf => self.proper_chain(b, a),
+            Relation::Intersects => {
+                self.prepare_a(a);
+                self.down_from(Slot::DownB, b);
+                if self.overlap_reason().is_none() {
+                    return false;
+                }
+                self.up_from(Slot::UpB, b, None);
+                self.shared_b_ready = false;
+                self.core_reason(Slot::DownA, Slot::UpB, Slot::SharedA)
+                    .is_some()
+                    && self
+                        .core_reason(Slot::DownB, Slot::UpA, Slot::SharedB)
+                        .is_some()
+            }
+            Relation::Disjoint => {
+                self.up_from(Slot::UpA, a, None);
+                self.up_from(Slot::UpB, b, None);
+                self.disjoint_above_reason().is_some()
+            }
+        }
     }
 
     /// `up(a)` and `shared(a)` minus `up(a)`, each without `a`, in index

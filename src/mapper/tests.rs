@@ -327,6 +327,28 @@ fn related_lists_every_clause_with_a_known_relation() {
 }
 
 #[test]
+fn carried_evidence_sets_split_related() {
+    // 0 ⊂ 1 (hierarchy), 1 equals 4, 1 intersects 2, 3 disjoint 1
+    let net = network(5, &[(0, 1)], &[(1, Eq, 4), (1, Po, 2), (3, Dr, 1)]);
+    let ids = |cs: &[u32]| cs.iter().map(|&c| ClauseIdx(c)).collect::<Vec<_>>();
+    // 2 may be disjoint from the part 0 of 1; 3 shares nothing with it
+    assert_eq!(
+        net.supersets_and_overlaps(ClauseIdx(0)),
+        (ids(&[1, 4]), ids(&[]))
+    );
+    // 1 contains 0 and overlaps 2
+    assert_eq!(
+        net.supersets_and_overlaps(ClauseIdx(1)),
+        (ids(&[4]), ids(&[0, 2]))
+    );
+    let bad = network(2, &[], &[(0, Pp, 1), (1, Pp, 0)]);
+    assert_eq!(
+        bad.supersets_and_overlaps(ClauseIdx(0)),
+        (ids(&[]), ids(&[]))
+    );
+}
+
+#[test]
 fn answers_and_steps_serialize_as_documented() {
     let net = network(3, &[(0, 1)], &[(1, Ppi, 2)]);
     let answer = net.relation(ClauseIdx(0), ClauseIdx(1));
