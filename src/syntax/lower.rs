@@ -165,7 +165,9 @@ impl Lowerer {
 
     fn string(&self, pair: Pair<'_, Rule>) -> Str {
         let span = self.span(&pair);
-        let raw = pair.into_inner().next().map_or("", |p| p.as_str());
+        // INVARIANT: the grammar's `string` starts and ends with `"`.
+        let text = pair.as_str();
+        let raw = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
         Str {
             value: unescape(raw),
             span,
@@ -417,13 +419,10 @@ impl Lowerer {
 
     fn clause_ref(&self, pair: Pair<'_, Rule>) -> ClauseRef {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
-        let referential = inner
-            .next()
-            .map_or(String::new(), |p| p.as_str().to_string());
-        let clause = inner
-            .next()
-            .map_or(String::new(), |p| p.as_str().to_string());
+        // INVARIANT: the grammar's `clause_ref` is `REF_ID:CLAUSE_ID`, and
+        // neither part can hold a `:`.
+        let (referential, clause) = pair.as_str().split_once(':').unwrap_or((pair.as_str(), ""));
+        let (referential, clause) = (referential.to_string(), clause.to_string());
         ClauseRef {
             referential,
             clause,

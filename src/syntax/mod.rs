@@ -562,7 +562,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::date => "a date (`YYYY-MM-DD`)",
         Rule::duration | Rule::duration_amount => "a duration (e.g. `12 months`)",
         Rule::duration_unit => "a duration unit (`days`, `weeks`, `months`, `years`)",
-        Rule::string | Rule::string_inner => "a string",
+        Rule::string => "a string",
         Rule::file => "an item (`referential`, `evidence`, `mapping`, `test`)",
         // Silent rules never reach an error; named here so the match stays total.
         Rule::item => "an item (`referential`, `evidence`, `mapping`, `test`)",
