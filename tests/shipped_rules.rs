@@ -263,3 +263,20 @@ fn snapshot_of_the_labelix_centre() {
     assert_eq!(code, 0);
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn snapshot_of_the_hospital_json_for_acr_f() {
+    let (code, out) = refmap(&[
+        "check",
+        "--evidence",
+        "examples/chu-imagerie-acrf.yaml",
+        "--referential",
+        "ACR-F",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"].as_array().unwrap().len(), 1);
+    insta::assert_json_snapshot!(v);
+}
