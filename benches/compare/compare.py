@@ -155,12 +155,41 @@ def check_sites(name, exp, sites, reports, targets):
                         f"not_applicable {got['not_applicable']} (missing {missing})")
 
 
+def json_inventories(wl):
+    """The workload's inventories as DESIGN §4 JSON (issue 6 times the CLI batch on JSON
+    inventories), written once next to the YAML ones, untimed like the peers' preparation.
+    The generator writes a fixed layout: `site`, `as_of`, `evidence: []` and one flow map
+    per assessment."""
+    src, dst = os.path.join(wl, "inventories"), os.path.join(wl, "inventories-json")
+    os.makedirs(dst, exist_ok=True)
+    out = []
+    for f in sorted(x for x in os.listdir(src) if x.endswith(".yaml")):
+        target = os.path.join(dst, f[:-5] + ".json")
+        if not os.path.exists(target) or os.path.getmtime(target) < os.path.getmtime(os.path.join(src, f)):
+            doc = {"site": None, "as_of": None, "evidence": [], "assessments": []}
+            for line in open(os.path.join(src, f), encoding="utf-8"):
+                if line.startswith("site:"):
+                    doc["site"] = json.loads(line.split(":", 1)[1].strip())
+                elif line.startswith("as_of:"):
+                    doc["as_of"] = line.split(":", 1)[1].strip()
+                elif line.strip().startswith("- {"):
+                    m = re.search(r'clause: "([^"]+)", status: ([a-z-]+), by: "([^"]*)"', line)
+                    if not m:
+                        raise SystemExit(f"compare: cannot read the assessment line {line!r} of {f}")
+                    doc["assessments"].append({"clause": m.group(1), "status": m.group(2), "by": m.group(3)})
+            with open(target, "w", encoding="utf-8") as o:
+                json.dump(doc, o)
+        out.append(target)
+    return out
+
+
+
 def refmap_side(a, name, wl, exp, full_oracle):
     R, rules, T = a.refmap, ["--rules", os.path.join(wl, "rules")], a.target
     inv_dir = os.path.join(wl, "inventories")
     invs = sorted(f for f in os.listdir(inv_dir) if f.endswith(".yaml"))
     sites = [f[:-5] for f in invs]
-    paths = [os.path.join(inv_dir, f) for f in invs]
+    paths = json_inventories(wl)
     res = {"n": len(paths), "pivot": exp["pivot"]}
 
     # -- correctness against the oracle (untimed) --
@@ -245,8 +274,7 @@ def rounds(a, name, wl, exp, rf):
     once as a whole process answering one inventory, so that the machine's drifts (it is
     shared) hit refmap and the peers alike. Medians over rounds."""
     R, rules, T, pc = a.refmap, ["--rules", os.path.join(wl, "rules")], a.target, exp["peer_clause"]
-    inv_dir = os.path.join(wl, "inventories")
-    paths = [os.path.join(inv_dir, f) for f in sorted(os.listdir(inv_dir)) if f.endswith(".yaml")]
+    paths = json_inventories(wl)
     batch = [R, "check", *rules, "--summary", "--referential", T, "--format", "json", "--evidence"]
     cmds = {
         "check1": batch + paths[:1],

@@ -39,32 +39,13 @@ pub fn format(file: &File, source: &str) -> String {
 
 /// Byte ranges of `//` comments, strings skipped.
 fn comments_of(source: &str) -> Vec<Span> {
-    let bytes = source.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'"' => {
-                i += 1;
-                while let Some(&c) = bytes.get(i) {
-                    match c {
-                        b'\\' => i += 2,
-                        b'"' | b'\n' => break,
-                        _ => i += 1,
-                    }
-                }
-                i += 1;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let start = i;
-                while bytes.get(i).is_some_and(|&c| c != b'\n') {
-                    i += 1;
-                }
-                out.push(Span::new(start, i));
-            }
-            _ => i += 1,
+    super::scan::walk(source, |piece| {
+        if let super::scan::Piece::Comment(start, end) = piece {
+            out.push(Span::new(start, end));
         }
-    }
+        std::ops::ControlFlow::Continue(())
+    });
     out
 }
 

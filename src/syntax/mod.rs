@@ -9,8 +9,11 @@
 pub mod ast;
 pub(crate) mod format;
 mod lower;
+pub(crate) mod scan;
 
 use pest::error::{ErrorVariant, InputLocation};
+use std::ops::ControlFlow;
+
 use pest::Parser as _;
 
 use crate::diagnostic::Diagnostic;
@@ -154,33 +157,14 @@ fn parse_in_chunks(file: FileId, text: &str) -> Option<ast::File> {
 /// Up to `pieces - 1` offsets, evenly spread, where a top-level item has
 /// just closed (brace depth back to 0, strings and comments skipped).
 fn item_boundaries(text: &str, pieces: usize) -> Vec<usize> {
-    let bytes = text.as_bytes();
     let step = (text.len() / pieces.max(1)).max(1);
     let mut next_target = step;
     let mut cuts = Vec::new();
     let mut depth = 0usize;
-    let mut i = 0usize;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'"' => {
-                i += 1;
-                while let Some(&c) = bytes.get(i) {
-                    match c {
-                        b'\\' => i += 1,
-                        b'"' | b'\n' => break,
-                        _ => {}
-                    }
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while bytes.get(i).is_some_and(|&c| c != b'\n') {
-                    i += 1;
-                }
-                continue;
-            }
-            b'{' => depth += 1,
-            b'}' => {
+    scan::walk(text, |piece| {
+        match piece {
+            scan::Piece::Code(_, b'{') => depth += 1,
+            scan::Piece::Code(i, b'}') => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 && i + 1 >= next_target && i + 1 < text.len() {
                     cuts.push(i + 1);
@@ -189,8 +173,8 @@ fn item_boundaries(text: &str, pieces: usize) -> Vec<usize> {
             }
             _ => {}
         }
-        i += 1;
-    }
+        ControlFlow::Continue(())
+    });
     cuts
 }
 
@@ -198,58 +182,48 @@ fn item_boundaries(text: &str, pieces: usize) -> Vec<usize> {
 /// [`MAX_BRACKETS`], skipping strings and comments.
 fn prescan_depth(text: &str) -> Option<Span> {
     let bytes = text.as_bytes();
+    let word_byte = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-';
     let mut depth = 0usize;
     let mut nots = 0usize;
-    let mut i = 0usize;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'"' => {
-                i += 1;
-                while let Some(&c) = bytes.get(i) {
-                    match c {
-                        b'\\' => i += 2,
-                        b'"' | b'\n' => break,
-                        _ => i += 1,
-                    }
-                }
+    let mut skip_to = 0usize;
+    let mut found = None;
+    scan::walk(text, |piece| {
+        let (i, b) = match piece {
+            scan::Piece::Code(i, b) => (i, b),
+            scan::Piece::Str(..) => {
                 nots = 0;
+                return ControlFlow::Continue(());
             }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while bytes.get(i).is_some_and(|&c| c != b'\n') {
-                    i += 1;
-                }
-                continue;
-            }
+            scan::Piece::Comment(..) => return ControlFlow::Continue(()),
+        };
+        if i < skip_to {
+            return ControlFlow::Continue(());
+        }
+        let mut span = Span::new(i, i + 1);
+        match b {
             b'{' | b'(' | b'[' => depth += 1,
             b'}' | b')' | b']' => {
                 depth = depth.saturating_sub(1);
                 nots = 0;
             }
             b'n' if bytes.get(i..i + 3) == Some(b"not")
-                && !bytes
-                    .get(i + 3)
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
-                && !(i > 0
-                    && bytes.get(i - 1).is_some_and(|c| {
-                        c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-'
-                    })) =>
+                && !bytes.get(i + 3).is_some_and(word_byte)
+                && !(i > 0 && bytes.get(i - 1).is_some_and(word_byte)) =>
             {
                 nots += 1;
-                i += 3;
-                if depth + nots > MAX_BRACKETS {
-                    return Some(Span::new(i - 3, i));
-                }
-                continue;
+                skip_to = i + 3;
+                span = Span::new(i, i + 3);
             }
             b' ' | b'\t' | b'\r' | b'\n' => {}
             _ => nots = 0,
         }
         if depth + nots > MAX_BRACKETS {
-            return Some(Span::new(i, i + 1));
+            found = Some(span);
+            return ControlFlow::Break(());
         }
-        i += 1;
-    }
-    None
+        ControlFlow::Continue(())
+    });
+    found
 }
 
 /// Turns pest's error into a diagnostic that names what was expected in the
@@ -326,33 +300,15 @@ fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> D
 
 /// How many `{` have no matching `}` (strings and comments skipped).
 fn unclosed_braces(text: &str) -> usize {
-    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0usize;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'"' => {
-                i += 1;
-                while let Some(&c) = bytes.get(i) {
-                    match c {
-                        b'\\' => i += 1,
-                        b'"' | b'\n' => break,
-                        _ => {}
-                    }
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while bytes.get(i).is_some_and(|&c| c != b'\n') {
-                    i += 1;
-                }
-            }
-            b'{' => depth += 1,
-            b'}' => depth = depth.saturating_sub(1),
+    scan::walk(text, |piece| {
+        match piece {
+            scan::Piece::Code(_, b'{') => depth += 1,
+            scan::Piece::Code(_, b'}') => depth = depth.saturating_sub(1),
             _ => {}
         }
-        i += 1;
-    }
+        ControlFlow::Continue(())
+    });
     depth
 }
 
