@@ -447,27 +447,21 @@ impl<'b> Evaluator<'b> {
                         (priority, self.book.key(c)) < (p, self.book.key(ClauseIdx(x)))
                     })
                 };
-                for &d in self.carried_met_to.get(i).into_iter().flatten() {
-                    if below_self(d) {
-                        continue;
-                    }
-                    if let Some(best) = sol.met_source.get_mut(d.0 as usize) {
-                        if better(*best) {
-                            *best = Some((priority, c.0));
+                for (targets, column) in [
+                    (&self.carried_met_to, &mut sol.met_source),
+                    (&self.carried_partial_to, &mut sol.partial_source),
+                ] {
+                    for &d in targets.get(i).into_iter().flatten() {
+                        if below_self(d) {
+                            continue;
                         }
-                    }
-                    wake(d, &mut queue);
-                }
-                for &d in self.carried_partial_to.get(i).into_iter().flatten() {
-                    if below_self(d) {
-                        continue;
-                    }
-                    if let Some(best) = sol.partial_source.get_mut(d.0 as usize) {
-                        if better(*best) {
-                            *best = Some((priority, c.0));
+                        if let Some(best) = column.get_mut(d.0 as usize) {
+                            if better(*best) {
+                                *best = Some((priority, c.0));
+                            }
                         }
+                        wake(d, &mut queue);
                     }
-                    wake(d, &mut queue);
                 }
             }
         }

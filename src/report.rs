@@ -50,15 +50,20 @@ pub fn proof_lines(out: &mut String, proof: &[ProofStep], indent: &str) {
     }
 }
 
+/// Relation keywords joined by `sep`.
+fn keywords(relations: &[Relation], sep: &str) -> String {
+    relations
+        .iter()
+        .map(|r| r.keyword())
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 fn relations_text(relations: &[Relation]) -> String {
     if relations.is_empty() {
         "none (the network is inconsistent)".to_string()
     } else {
-        relations
-            .iter()
-            .map(|r| r.keyword())
-            .collect::<Vec<_>>()
-            .join(" | ")
+        keywords(relations, " | ")
     }
 }
 
@@ -210,12 +215,7 @@ pub fn export_dot(e: &NetworkExport) -> String {
         let (Some(a), Some(b)) = (ids.get(d.from.as_str()), ids.get(d.to.as_str())) else {
             continue;
         };
-        let label = d
-            .relations
-            .iter()
-            .map(|r| r.keyword())
-            .collect::<Vec<_>>()
-            .join("|");
+        let label = keywords(&d.relations, "|");
         let _ = writeln!(
             out,
             "  {a} -> {b} [label=\"{label}\", style=dashed, color=gray40];"
@@ -243,12 +243,7 @@ pub fn export_mermaid(e: &NetworkExport) -> String {
         let (Some(a), Some(b)) = (ids.get(d.from.as_str()), ids.get(d.to.as_str())) else {
             continue;
         };
-        let label = d
-            .relations
-            .iter()
-            .map(|r| r.keyword())
-            .collect::<Vec<_>>()
-            .join(" or ");
+        let label = keywords(&d.relations, " or ");
         let _ = writeln!(out, "  {a} -.->|{label}| {b}");
     }
     out
@@ -285,12 +280,7 @@ pub fn export_csv(e: &NetworkExport) -> String {
         );
     }
     for d in &e.derived {
-        let rels = d
-            .relations
-            .iter()
-            .map(|r| r.keyword())
-            .collect::<Vec<_>>()
-            .join("|");
+        let rels = keywords(&d.relations, "|");
         let _ = writeln!(
             out,
             "{},{},{},derived,,,,,",
