@@ -71,8 +71,17 @@ impl Formatter<'_> {
             let between = self.source.get(self.last_end..c.start).unwrap_or("\n");
             let trailing = self.last_end > 0 && !between.contains('\n') && self.out.ends_with('\n');
             if trailing {
+                // The separator between top-level items may already be out:
+                // the comment goes before it, at the end of the item's line.
+                let separated = self.out.ends_with("\n\n");
                 self.out.pop();
+                if separated {
+                    self.out.pop();
+                }
                 let _ = writeln!(self.out, " {text}");
+                if separated {
+                    self.out.push('\n');
+                }
             } else {
                 self.blank_before(c.start);
                 self.line(text);

@@ -61,6 +61,35 @@ use grammar::{Rule, RulesParser};
 /// diagnostic (pest stops at the first); errors found while lowering (bad
 /// dates, excessive depth) are all collected.
 pub fn parse(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
+    // pest recurses once per nesting level with large frames (very large in
+    // debug builds): parse on a thread whose stack does not depend on the
+    // caller's (a test thread has 2 MiB). The stack is reserved, not used.
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("refmap-parse".into())
+            .stack_size(PARSER_STACK_BYTES)
+            .spawn_scoped(scope, || parse_here(file, text))
+        {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(vec![Diagnostic::error(
+                    codes::UNEXPECTED,
+                    file,
+                    Span::new(0, 0),
+                    "internal: the parser stopped unexpectedly",
+                )
+                .with_help(
+                    "this is a bug in refmap; please report it with the file",
+                )])
+            }),
+            Err(_) => parse_here(file, text),
+        }
+    })
+}
+
+/// Stack of the threads that run pest.
+const PARSER_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+fn parse_here(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
     if text.len() > MAX_FILE_BYTES {
         return Err(vec![Diagnostic::error(
             codes::TOO_LARGE,
@@ -121,20 +150,24 @@ fn parse_in_chunks(file: FileId, text: &str) -> Option<ast::File> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Vec<(usize, Option<ast::File>)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&(a, b)) = bounds.get(k) else { break };
-                        let chunk = text.get(a..b).unwrap_or("");
-                        let tree = RulesParser::parse(Rule::file, chunk)
-                            .ok()
-                            .and_then(|pairs| lower::lower_file(file, a, pairs).ok());
-                        done.push((k, tree));
-                    }
-                    done
-                })
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .name("refmap-parse".into())
+                    .stack_size(PARSER_STACK_BYTES)
+                    .spawn_scoped(scope, || {
+                        let mut done = Vec::new();
+                        loop {
+                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(&(a, b)) = bounds.get(k) else { break };
+                            let chunk = text.get(a..b).unwrap_or("");
+                            let tree = RulesParser::parse(Rule::file, chunk)
+                                .ok()
+                                .and_then(|pairs| lower::lower_file(file, a, pairs).ok());
+                            done.push((k, tree));
+                        }
+                        done
+                    })
+                    .ok()
             })
             .collect();
         handles
