@@ -121,7 +121,7 @@ pub fn front_end(sources: SourceMap, options: Options) -> Loaded {
     let parsed = started.elapsed();
     let mut loaded = model::resolve(
         sources,
-        &trees,
+        trees,
         ResolveOptions {
             min_strength: options.min_strength,
         },

@@ -374,9 +374,12 @@ impl Resolver {
     }
 
     /// Second pass: mapping links.
-    pub(super) fn resolve_links(&mut self, files: &[(FileId, ast::File)]) {
-        for (file, tree) in files {
-            for item in &tree.items {
+    /// Takes the links out of the trees: each syntax link is dropped as soon
+    /// as its resolved link exists, so the two never all stand in memory at
+    /// once (a million links make that matter).
+    pub(super) fn resolve_links(&mut self, files: &mut [(FileId, ast::File)]) {
+        for (file, tree) in files.iter_mut() {
+            for item in &mut tree.items {
                 let ast::Item::Mapping(m) = item else {
                     continue;
                 };
@@ -394,7 +397,7 @@ impl Resolver {
                         ast::MappingAttr::Note(s) => mapping.notes.push(s.value.clone()),
                     }
                 }
-                for l in &m.links {
+                for l in std::mem::take(&mut m.links) {
                     let a = self.lookup(*file, &l.a);
                     let b = self.lookup(*file, &l.b);
                     let mut strength = None;

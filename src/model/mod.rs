@@ -336,14 +336,16 @@ impl Rulebook {
 /// Resolves parsed files into a rulebook. `files` pairs each tree with its file.
 pub fn resolve(
     sources: SourceMap,
-    files: &[(FileId, ast::File)],
+    mut files: Vec<(FileId, ast::File)>,
     options: ResolveOptions,
 ) -> Loaded {
     let mut r = check::Resolver::new();
-    r.declare(files);
-    r.resolve_links(files);
+    r.declare(&files);
+    r.resolve_links(&mut files);
     r.resolve_rules();
-    r.check_tests(files);
+    r.check_tests(&files);
+    // The trees are no longer needed: free them before the network is built.
+    drop(files);
     r.finish(sources, options)
 }
 
