@@ -107,18 +107,16 @@ impl Date {
 
     /// This date plus a duration (saturating at the calendar's ends).
     pub fn plus(self, duration: Duration) -> Date {
-        let n = i64::from(duration.amount);
-        match duration.unit {
-            DurationUnit::Day => self.add_days(n),
-            DurationUnit::Week => self.add_days(n.saturating_mul(7)),
-            DurationUnit::Month => self.add_months(n),
-            DurationUnit::Year => self.add_months(n.saturating_mul(12)),
-        }
+        self.shift(duration, 1)
     }
 
     /// This date minus a duration (saturating at the calendar's ends).
     pub fn minus(self, duration: Duration) -> Date {
-        let n = -i64::from(duration.amount);
+        self.shift(duration, -1)
+    }
+
+    fn shift(self, duration: Duration, sign: i64) -> Date {
+        let n = sign * i64::from(duration.amount);
         match duration.unit {
             DurationUnit::Day => self.add_days(n),
             DurationUnit::Week => self.add_days(n.saturating_mul(7)),

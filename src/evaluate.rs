@@ -208,7 +208,8 @@ struct Solution {
 struct Facts<'a> {
     ctx: Context<'a>,
     applicable: Vec<bool>,
-    assessed: Vec<Option<Status>>,
+    /// Each clause's assessment, if any (one per clause: the loader refuses two).
+    assessed: Vec<Option<&'a crate::inventory::Assessment>>,
     cap: Vec<Option<ClauseIdx>>,
 }
 
@@ -314,10 +315,10 @@ impl<'b> Evaluator<'b> {
                 *a = parent_ok && own;
             }
         }
-        let mut assessed: Vec<Option<Status>> = vec![None; n];
+        let mut assessed: Vec<Option<&crate::inventory::Assessment>> = vec![None; n];
         for a in &inventory.assessments {
             if let Some(slot) = assessed.get_mut(a.clause.0 as usize) {
-                *slot = Some(a.status);
+                *slot = Some(a);
             }
         }
         // Clauses containing a clause found not met may not be met; the
@@ -326,7 +327,7 @@ impl<'b> Evaluator<'b> {
         let mut findings: Vec<ClauseIdx> = assessed
             .iter()
             .enumerate()
-            .filter(|(_, s)| **s == Some(Status::NotMet))
+            .filter(|(_, a)| a.is_some_and(|a| a.status == Status::NotMet))
             .map(|(x, _)| ClauseIdx(u32::try_from(x).unwrap_or(u32::MAX)))
             .collect();
         findings.sort_by(|a, b| book.key(*a).cmp(book.key(*b)));
@@ -483,7 +484,7 @@ impl<'b> Evaluator<'b> {
         if !facts.applicable.get(i).copied().unwrap_or(true) {
             return (Status::NotApplicable, Basis::None, NO_CLAUSE, None);
         }
-        if let Some(status) = facts.assessed.get(i).copied().flatten() {
+        if let Some(status) = facts.assessed.get(i).copied().flatten().map(|a| a.status) {
             return self.capped(c, facts, (status, Basis::Assessment, NO_CLAUSE));
         }
         let (mut status, mut basis) = if let Some(expr) = &clause.requires {
@@ -573,11 +574,11 @@ impl<'b> Evaluator<'b> {
                 }
                 let capped = sol.capped.get(i).copied().flatten();
                 if let Some(cap) = capped {
-                    let by = inventory
-                        .assessments
-                        .iter()
-                        .rev()
-                        .find(|a| a.clause == cap.finding)
+                    let by = facts
+                        .assessed
+                        .get(cap.finding.0 as usize)
+                        .copied()
+                        .flatten()
                         .and_then(|a| a.by.clone());
                     let steps = book
                         .network
@@ -620,7 +621,6 @@ impl<'b> Evaluator<'b> {
                     capped,
                     facts,
                     sol,
-                    inventory,
                 ));
             }
             summary.push(s);
@@ -648,7 +648,6 @@ impl<'b> Evaluator<'b> {
         capped: Option<Cap>,
         facts: &Facts<'_>,
         sol: &Solution,
-        inventory: &Inventory,
     ) -> ClauseResult {
         let book = self.book;
         let (evidence, mut missing) = match basis {
@@ -748,11 +747,11 @@ impl<'b> Evaluator<'b> {
             proof: proof(book, &steps),
             missing,
             assessed_by: if basis == Basis::Assessment {
-                inventory
-                    .assessments
-                    .iter()
-                    .rev()
-                    .find(|a| a.clause == c)
+                facts
+                    .assessed
+                    .get(c.0 as usize)
+                    .copied()
+                    .flatten()
                     .and_then(|a| a.by.clone())
             } else {
                 None
@@ -869,54 +868,23 @@ enum Verdict {
     NoMatch,
 }
 
-/// `all`: met when every part is; partial when some is met or partial;
-/// unknown when some is unknown; else not met.
-fn combine_all(parts: impl Iterator<Item = Status>) -> Status {
-    let (mut all_met, mut some, mut unknown) = (true, false, false);
-    for s in parts {
-        all_met &= s == Status::Met;
-        some |= rank(s) > 0;
-        unknown |= s == Status::Unknown;
-    }
-    if all_met {
-        Status::Met
-    } else if some {
-        Status::Partial
-    } else if unknown {
-        Status::Unknown
-    } else {
-        Status::NotMet
-    }
-}
-
-/// `any`: the best part.
-fn combine_any(parts: impl Iterator<Item = Status>) -> Status {
-    let (mut met, mut partial, mut unknown) = (false, false, false);
-    for s in parts {
-        met |= s == Status::Met;
-        partial |= s == Status::Partial;
-        unknown |= s == Status::Unknown;
-    }
-    if met {
-        Status::Met
-    } else if partial {
-        Status::Partial
-    } else if unknown {
-        Status::Unknown
-    } else {
-        Status::NotMet
-    }
-}
-
-/// `at least N of`: met when N parts are.
-fn combine_at_least(n: u64, parts: impl Iterator<Item = Status>) -> (Status, u64) {
-    let (mut met, mut some, mut unknown) = (0u64, false, false);
+/// The parts of a group: how many are met, whether some is met or
+/// partial, whether some is unknown.
+fn tally(parts: impl Iterator<Item = Status>) -> (u64, u64, bool, bool) {
+    let (mut met, mut count, mut some, mut unknown) = (0u64, 0u64, false, false);
     for s in parts {
         met += u64::from(s == Status::Met);
+        count += 1;
         some |= rank(s) > 0;
         unknown |= s == Status::Unknown;
     }
-    let status = if met >= n {
+    (met, count, some, unknown)
+}
+
+/// A group's status: met when `enough` of its parts are; else partial when
+/// some is met or partial; else unknown when some is unknown; else not met.
+fn group_status(enough: bool, some: bool, unknown: bool) -> Status {
+    if enough {
         Status::Met
     } else if some {
         Status::Partial
@@ -924,8 +892,25 @@ fn combine_at_least(n: u64, parts: impl Iterator<Item = Status>) -> (Status, u64
         Status::Unknown
     } else {
         Status::NotMet
-    };
-    (status, met)
+    }
+}
+
+/// `all`: met when every part is.
+fn combine_all(parts: impl Iterator<Item = Status>) -> Status {
+    let (met, count, some, unknown) = tally(parts);
+    group_status(met == count, some, unknown)
+}
+
+/// `any`: met when one part is.
+fn combine_any(parts: impl Iterator<Item = Status>) -> Status {
+    let (met, _, some, unknown) = tally(parts);
+    group_status(met > 0, some, unknown)
+}
+
+/// `at least N of`: met when N parts are; also returns how many are.
+fn combine_at_least(n: u64, parts: impl Iterator<Item = Status>) -> (Status, u64) {
+    let (met, _, some, unknown) = tally(parts);
+    (group_status(met >= n, some, unknown), met)
 }
 
 /// `not`: swaps met and not met.

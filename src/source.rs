@@ -196,6 +196,14 @@ impl SourceMap {
             None => "<unknown>".to_string(),
         }
     }
+
+    /// `file:line` of a position, as proofs and test reports cite it.
+    pub fn describe_line(&self, file: FileId, offset: usize) -> String {
+        match self.get(file) {
+            Some(f) => format!("{}:{}", f.name(), f.location(offset).line),
+            None => "<unknown>".to_string(),
+        }
+    }
 }
 
 #[cfg(test)]

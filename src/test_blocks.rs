@@ -66,11 +66,7 @@ pub fn run(book: &Rulebook, evaluator: &Evaluator<'_>, today: Date) -> Vec<TestO
 }
 
 fn place(book: &Rulebook, case: &TestCase, offset: usize) -> String {
-    let full = book.sources.describe(case.file, offset);
-    match full.rfind(':') {
-        Some(i) => full.get(..i).unwrap_or(&full).to_string(),
-        None => full,
-    }
+    book.sources.describe_line(case.file, offset)
 }
 
 fn run_one(

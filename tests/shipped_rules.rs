@@ -195,8 +195,9 @@ fn labelix_says_its_structure_is_reconstructed() {
         .collect::<Vec<_>>()
         .join(" ");
     assert!(
-        said.contains("official") || said.contains("offici"),
-        "the LABELIX header must say ids are to be checked against the official text: {said}"
+        said.contains("reconstruction") && said.contains("checked against the official"),
+        "the LABELIX header must say its structure is reconstructed and its ids are to be \
+         checked against the official text: {said}"
     );
 }
 

@@ -271,31 +271,16 @@ impl Rulebook {
 
     /// `file:line` of a link, as shown in proofs.
     pub fn link_location(&self, id: LinkId) -> String {
-        match self.link(id) {
-            Some(l) => {
-                let place = self.sources.describe(l.file, l.span.start);
-                // `file:line:col` → `file:line`
-                match place.rfind(':') {
-                    Some(i) => place.get(..i).unwrap_or(&place).to_string(),
-                    None => place,
-                }
-            }
-            None => String::new(),
-        }
+        self.link(id).map_or_else(String::new, |l| {
+            self.sources.describe_line(l.file, l.span.start)
+        })
     }
 
     /// `file:line` of a clause declaration.
     pub fn clause_location(&self, idx: ClauseIdx) -> String {
-        match self.clause(idx) {
-            Some(c) => {
-                let place = self.sources.describe(c.file, c.span.start);
-                match place.rfind(':') {
-                    Some(i) => place.get(..i).unwrap_or(&place).to_string(),
-                    None => place,
-                }
-            }
-            None => String::new(),
-        }
+        self.clause(idx).map_or_else(String::new, |c| {
+            self.sources.describe_line(c.file, c.span.start)
+        })
     }
 
     /// Clauses of a referential in tree order (pre-order).
