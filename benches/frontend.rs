@@ -26,6 +26,10 @@ use refmap::load::{self, Options};
 use refmap::source::{FileId, SourceMap};
 use refmap::syntax;
 
+// pest is built without `std` (see Cargo.toml): its generated parser names
+// `alloc` from the crate root.
+extern crate alloc;
+
 /// The grammar of `refmap::syntax`, compiled again to time pest alone.
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/refmap.pest"]

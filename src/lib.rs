@@ -32,6 +32,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+// pest is built without its `std` feature (see `Cargo.toml`), so the parser it
+// generates names `alloc` from the crate root.
+extern crate alloc;
+
 pub mod batch;
 pub mod date;
 pub mod diagnostic;

@@ -127,11 +127,8 @@ fn clause_id() -> impl Strategy<Value = String> {
 }
 
 fn clause_ref() -> impl Strategy<Value = ClauseRef> {
-    (ref_id(), clause_id()).prop_map(|(referential, clause)| ClauseRef {
-        referential,
-        clause,
-        span: sp(),
-    })
+    (ref_id(), clause_id())
+        .prop_map(|(referential, clause)| ClauseRef::new(&referential, &clause, sp()))
 }
 
 /// Any text: quotes, backslashes, line breaks, tabs, `//`, any Unicode.
@@ -588,6 +585,12 @@ const TOKENS: &[&str] = &[
     "\"",
     "\"s\"",
     "\\",
+    "\\r",
+    "\\q",
+    "\\n",
+    "\\\"",
+    "\r",
+    "\t",
     "//",
     "// c\n",
     "\n",
@@ -710,6 +713,37 @@ test "t" {
 }
 "#;
 
+/// Referentials and mappings in the subset the hand-written reader takes
+/// (titles, summaries, notes, sub-clauses, links with bodies), trivia in
+/// every place it may stand, and one referential it hands to pest.
+const FAST_SEED: &str = "// fast\r
+referential FW-1 \"Framework \\\"one\\\"\" { edition \"2022\" publisher \"p\"
+  url \"u\" language \"fr\" source \"s\" note \"n\"// c
+  clause 1 \"Un\" { summary \"s\" note \"a\\tb\\n\"
+    clause 1.a \"Sous\" {} clause 1.b \"Sous 2\"
+  }
+  clause 2.1.X \"Deux\"//c
+}
+referential R2 \"r\" {clause 9 \"n\" { requires attested }}
+mapping \"FW-1 <-> R2\" { source \"gen\" note \"n\"
+  FW-1:1 intersects R2:9
+  FW-1:1.a subset-of R2:9 { strength 10 rationale functional note \"x\" source \"y\" }
+  FW-1:2.1.X\tdisjoint//c
+  R2:9 {}
+  source:1 equals note:2 { rationale syntactic }
+}
+mapping \"m\"{}
+";
+
+/// `syntax::parse` (fast path, chunks) and pest alone give the same tree,
+/// spans included, or the same diagnostics.
+fn check_same_as_reference(text: &str) -> Result<(), TestCaseError> {
+    let fast = format!("{:?}", syntax::parse(FileId(0), text));
+    let reference = format!("{:?}", syntax::parse_reference(FileId(0), text));
+    prop_assert_eq!(fast, reference, "text:\n{}", text);
+    Ok(())
+}
+
 /// For a text that parses: formatting keeps the tree and the comments and
 /// is a fixed point.
 fn check_format_round_trip(text: &str) -> Result<(), TestCaseError> {
@@ -739,7 +773,34 @@ proptest! {
         let text = syntax::format(&tree, "");
         let parsed = parse(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         prop_assert_eq!(&parsed, &tree, "text:\n{}", text);
+        check_same_as_reference(&text)?;
         prop_assert_eq!(syntax::format(&parsed, &text), text);
+    }
+
+    #[test]
+    fn mutated_fast_path_files_parse_as_pest_does(muts in mutations()) {
+        check_same_as_reference(&mutate(FAST_SEED, &muts))?;
+    }
+
+    #[test]
+    fn fast_path_pieces_parse_as_pest_does(
+        holes in prop::collection::vec(
+            prop_oneof![8 => Just(String::new()), 1 => "[a\\\\\"rnt0-9.:_ {}/\n-]{1,4}"],
+            12,
+        )
+    ) {
+        // Every token of the subset, with random text in and around it.
+        let h = |i: usize| holes[i].as_str();
+        let text = format!(
+            "referential R{} \"{}\" {{ note{} \"x\" clause 1{} \"{}\"{} {{ summary \"{}\" \
+             clause 1.2{} \"t\" }} }}\nmapping \"{}\" {{ R:1{} equals{} R:2 {{ strength 7{} \
+             rationale semantic{} note \"{}\" }} }}",
+            h(0), h(1), h(2), h(3), h(4), h(5), h(6), h(7), h(8), h(9), h(10), h(11), h(0), h(1),
+        );
+        check_same_as_reference(&text)?;
+        if holes.iter().all(String::is_empty) {
+            prop_assert!(parse(&text).is_ok(), "the template itself must parse: {}", text);
+        }
     }
 
     #[test]
@@ -758,6 +819,7 @@ proptest! {
         let text = mutate(&syntax::format(&tree, ""), &muts);
         let _ = front_end(&text);
         check_format_round_trip(&text)?;
+        check_same_as_reference(&text)?;
     }
 }
 
@@ -774,7 +836,15 @@ proptest! {
     fn token_soup_never_panics(text in token_soup()) {
         let _ = front_end(&text);
         check_format_round_trip(&text)?;
+        check_same_as_reference(&text)?;
     }
+}
+
+#[test]
+fn the_fast_seed_parses_as_pest_does() {
+    let tree = parse(FAST_SEED).unwrap();
+    assert_eq!(tree.items.len(), 4);
+    check_same_as_reference(FAST_SEED).unwrap();
 }
 
 #[test]

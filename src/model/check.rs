@@ -1,11 +1,11 @@
 //! The resolver: declares every name, resolves every reference, and collects
 //! every diagnostic of every file before building the [`Rulebook`].
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use super::{
-    codes, network_input, Clause, EvidenceType, Link, Loaded, Mapping, Referential, ResolveOptions,
-    Rulebook, TestCase,
+    codes, network_input, Clause, EvidenceType, Link, Loaded, Mapping, NameMap, Referential,
+    ResolveOptions, Rulebook, TestCase,
 };
 use crate::diagnostic::{self, Diagnostic};
 use crate::mapper::{ClauseIdx, Conflict, LinkId, Network, NetworkInput, Step};
@@ -18,16 +18,15 @@ pub(crate) const ITEM_DATE_FIELDS: [&str; 2] = ["date", "expires"];
 pub(super) struct Resolver {
     diagnostics: Vec<Diagnostic>,
     referentials: Vec<Referential>,
-    referential_index: HashMap<String, usize>,
+    referential_index: NameMap<usize>,
     clauses: Vec<Clause>,
-    clause_index: HashMap<String, ClauseIdx>,
+    clause_index: NameMap<ClauseIdx>,
     evidence_types: Vec<EvidenceType>,
-    evidence_index: HashMap<String, usize>,
+    evidence_index: NameMap<usize>,
     mappings: Vec<Mapping>,
     links: Vec<Link>,
     tests: Vec<TestCase>,
     used_evidence: HashSet<String>,
-    key_buf: String,
 }
 
 impl Resolver {
@@ -35,16 +34,15 @@ impl Resolver {
         Resolver {
             diagnostics: Vec::new(),
             referentials: Vec::new(),
-            referential_index: HashMap::new(),
+            referential_index: NameMap::default(),
             clauses: Vec::new(),
-            clause_index: HashMap::new(),
+            clause_index: NameMap::default(),
             evidence_types: Vec::new(),
-            evidence_index: HashMap::new(),
+            evidence_index: NameMap::default(),
             mappings: Vec::new(),
             links: Vec::new(),
             tests: Vec::new(),
             used_evidence: HashSet::new(),
-            key_buf: String::new(),
         }
     }
 
@@ -304,25 +302,20 @@ impl Resolver {
 
     /// Resolves a `REF:ID`, reporting an unknown referential or clause.
     fn lookup(&mut self, file: FileId, r: &ast::ClauseRef) -> Option<ClauseIdx> {
-        // One buffer for every key: a million links, no million allocations.
-        self.key_buf.clear();
-        self.key_buf.push_str(&r.referential);
-        self.key_buf.push(':');
-        self.key_buf.push_str(&r.clause);
-        if let Some(&idx) = self.clause_index.get(self.key_buf.as_str()) {
+        if let Some(&idx) = self.clause_index.get(r.key()) {
             return Some(idx);
         }
-        let key = self.key_buf.clone();
-        if !self.referential_index.contains_key(&r.referential) {
+        let key = r.key();
+        if !self.referential_index.contains_key(r.referential()) {
             let mut d = Diagnostic::error(
                 codes::UNKNOWN_REFERENTIAL,
                 file,
                 r.span,
-                format!("unknown referential `{}`", r.referential),
+                format!("unknown referential `{}`", r.referential()),
             )
             .with_label("no referential has this id");
             let known: Vec<&str> = self.referential_index.keys().map(String::as_str).collect();
-            if let Some(s) = super::closest(&r.referential, known.iter().copied()) {
+            if let Some(s) = super::closest(r.referential(), known.iter().copied()) {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }
             self.diagnostics.push(d);
@@ -336,17 +329,18 @@ impl Resolver {
         )
         .with_label(format!(
             "referential `{}` has no clause `{}`",
-            r.referential, r.clause
+            r.referential(),
+            r.clause()
         ));
         // Compare ids within the referential: the shared `REF:` prefix would
         // make any id look close to any other.
-        let prefix = format!("{}:", r.referential);
+        let prefix = format!("{}:", r.referential());
         let ids: Vec<&str> = self
             .clauses
             .iter()
             .filter_map(|c| c.key.strip_prefix(&prefix))
             .collect();
-        if let Some(s) = super::closest(&r.clause, ids.iter().copied()) {
+        if let Some(s) = super::closest(r.clause(), ids.iter().copied()) {
             d = d.with_help(format!("did you mean `{prefix}{s}`?"));
         }
         self.diagnostics.push(d);
@@ -378,6 +372,7 @@ impl Resolver {
     /// as its resolved link exists, so the two never all stand in memory at
     /// once (a million links make that matter).
     pub(super) fn resolve_links(&mut self, files: &mut [(FileId, ast::File)]) {
+        let mut ends = find_link_ends(&self.clause_index, files).into_iter();
         for (file, tree) in files.iter_mut() {
             for item in &mut tree.items {
                 let ast::Item::Mapping(m) = item else {
@@ -398,8 +393,10 @@ impl Resolver {
                     }
                 }
                 for l in std::mem::take(&mut m.links) {
-                    let a = self.lookup(*file, &l.a);
-                    let b = self.lookup(*file, &l.b);
+                    let (found_a, found_b) = ends.next().unwrap_or((None, None));
+                    // A miss is looked up again to report it, in file order.
+                    let a = found_a.or_else(|| self.lookup(*file, &l.a));
+                    let b = found_b.or_else(|| self.lookup(*file, &l.b));
                     let mut strength = None;
                     let mut rationale = None;
                     let mut notes = Vec::new();
@@ -939,4 +936,63 @@ fn empty_network() -> Network {
         reason = "an empty network has no index to overflow"
     )]
     Network::build(&input, None).expect("empty network")
+}
+
+/// Links from which finding their ends is spread over every core.
+const PARALLEL_LINKS: usize = 50_000;
+
+/// The clauses at both ends of every link, in the order `resolve_links`
+/// visits them; `None` for an end that names no clause. The lookups only
+/// read the index, so a million links run on every core.
+fn find_link_ends(
+    index: &NameMap<ClauseIdx>,
+    files: &[(FileId, ast::File)],
+) -> Vec<(Option<ClauseIdx>, Option<ClauseIdx>)> {
+    let links: Vec<&ast::Link> = files
+        .iter()
+        .flat_map(|(_, tree)| &tree.items)
+        .filter_map(|item| match item {
+            ast::Item::Mapping(m) => Some(&m.links),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let find_all = |part: &[&ast::Link]| {
+        // Links come grouped by their left clause: the last one found is
+        // often the next one asked for.
+        let mut last: Option<(&str, Option<ClauseIdx>)> = None;
+        part.iter()
+            .map(|l| {
+                let a = match last {
+                    Some((key, found)) if key == l.a.key() => found,
+                    _ => {
+                        let found = index.get(l.a.key()).copied();
+                        last = Some((l.a.key(), found));
+                        found
+                    }
+                };
+                (a, index.get(l.b.key()).copied())
+            })
+            .collect::<Vec<_>>()
+    };
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    if links.len() < PARALLEL_LINKS || workers < 2 {
+        return find_all(&links);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = links
+            .chunks(links.len().div_ceil(workers))
+            .map(|part| scope.spawn(move || find_all(part)))
+            .collect();
+        // A worker that failed leaves the rest to `lookup`, which reports
+        // every miss anyway: the answer is the same, only slower.
+        let mut all = Vec::with_capacity(links.len());
+        for h in handles {
+            match h.join() {
+                Ok(part) => all.extend(part),
+                Err(_) => break,
+            }
+        }
+        all
+    })
 }

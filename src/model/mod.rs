@@ -22,6 +22,12 @@ use crate::mapper::{ClauseIdx, LinkId, LinkInput, Network, NetworkInput, Relatio
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast;
 
+/// A map keyed by names (`REF:ID`, referential ids, evidence types). Lookups
+/// run once per link end, two million times for a million links, so the hash
+/// is foldhash's rather than SipHash. Its seed is fixed: nothing iterates
+/// these maps into output, and a fixed seed keeps it that way reproducibly.
+pub(crate) type NameMap<V> = HashMap<String, V, foldhash::fast::FixedState>;
+
 pub use suggest::closest;
 
 /// Stable diagnostic codes of this stage.
@@ -206,9 +212,9 @@ pub struct Rulebook {
     pub tests: Vec<TestCase>,
     /// The reasoning network over clauses and links.
     pub network: Network,
-    clause_index: HashMap<String, ClauseIdx>,
-    referential_index: HashMap<String, usize>,
-    evidence_index: HashMap<String, usize>,
+    clause_index: NameMap<ClauseIdx>,
+    referential_index: NameMap<usize>,
+    evidence_index: NameMap<usize>,
 }
 
 /// A rulebook with the diagnostics found while building it.

@@ -30,20 +30,55 @@ pub struct Str {
     pub span: Span,
 }
 
-/// `REF_ID:CLAUSE_ID`, e.g. `ISO15189-2022:6.4.1`.
+/// `REF_ID:CLAUSE_ID`, e.g. `ISO15189-2022:6.4.1`, kept as written in one
+/// string: a rule file can hold millions of references, and the whole text
+/// is also the key the model looks clauses up by.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ClauseRef {
-    /// The referential id.
-    pub referential: String,
-    /// The clause id within it.
-    pub clause: String,
+    /// `REF_ID:CLAUSE_ID`.
+    text: String,
+    /// Where the `:` stands in `text`.
+    colon: usize,
     /// Where the reference stands.
     pub span: Span,
 }
 
+impl ClauseRef {
+    /// The reference to clause `clause` of referential `referential`.
+    pub fn new(referential: &str, clause: &str, span: Span) -> Self {
+        ClauseRef {
+            text: format!("{referential}:{clause}"),
+            colon: referential.len(),
+            span,
+        }
+    }
+
+    /// Parses `REF_ID:CLAUSE_ID` at its first `:`; a text without one is a
+    /// referential id with an empty clause id.
+    pub fn from_text(text: String, span: Span) -> Self {
+        let colon = text.find(':').unwrap_or(text.len());
+        ClauseRef { text, colon, span }
+    }
+
+    /// The referential id.
+    pub fn referential(&self) -> &str {
+        self.text.get(..self.colon).unwrap_or("")
+    }
+
+    /// The clause id within the referential.
+    pub fn clause(&self) -> &str {
+        self.text.get(self.colon + 1..).unwrap_or("")
+    }
+
+    /// `REF_ID:CLAUSE_ID`, the clause's key.
+    pub fn key(&self) -> &str {
+        &self.text
+    }
+}
+
 impl fmt::Display for ClauseRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.referential, self.clause)
+        f.write_str(&self.text)
     }
 }
 

@@ -418,16 +418,9 @@ impl Lowerer {
     }
 
     fn clause_ref(&self, pair: Pair<'_, Rule>) -> ClauseRef {
-        let span = self.span(&pair);
         // INVARIANT: the grammar's `clause_ref` is `REF_ID:CLAUSE_ID`, and
         // neither part can hold a `:`.
-        let (referential, clause) = pair.as_str().split_once(':').unwrap_or((pair.as_str(), ""));
-        let (referential, clause) = (referential.to_string(), clause.to_string());
-        ClauseRef {
-            referential,
-            clause,
-            span,
-        }
+        ClauseRef::from_text(pair.as_str().to_string(), self.span(&pair))
     }
 
     fn relation(&mut self, pair: &Pair<'_, Rule>) -> Relation {
@@ -522,11 +515,7 @@ impl Lowerer {
             }
         }
         let mut refs = refs.into_iter();
-        let empty = || ClauseRef {
-            referential: String::new(),
-            clause: String::new(),
-            span,
-        };
+        let empty = || ClauseRef::new("", "", span);
         Link {
             a: refs.next().unwrap_or_else(empty),
             relation,
@@ -907,7 +896,7 @@ impl Lowerer {
 }
 
 /// Resolves the escapes the grammar admits: `\"`, `\\`, `\n`, `\t`.
-fn unescape(raw: &str) -> String {
+pub(super) fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {

@@ -7,6 +7,7 @@
 //! overflow the stack.
 
 pub mod ast;
+mod fast;
 pub(crate) mod format;
 mod lower;
 pub(crate) mod scan;
@@ -61,14 +62,21 @@ use grammar::{Rule, RulesParser};
 /// diagnostic (pest stops at the first); errors found while lowering (bad
 /// dates, excessive depth) are all collected.
 pub fn parse(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
-    // pest recurses once per nesting level with large frames (very large in
-    // debug builds): parse on a thread whose stack does not depend on the
-    // caller's (a test thread has 2 MiB). The stack is reserved, not used.
+    on_parser_thread(file, || parse_here(file, text))
+}
+
+/// Runs `work` on a thread whose stack does not depend on the caller's: pest
+/// recurses once per nesting level with large frames (very large in debug
+/// builds), and a test thread has 2 MiB. The stack is reserved, not used.
+fn on_parser_thread(
+    file: FileId,
+    work: impl Fn() -> Result<ast::File, Vec<Diagnostic>> + Sync,
+) -> Result<ast::File, Vec<Diagnostic>> {
     std::thread::scope(|scope| {
         match std::thread::Builder::new()
             .name("refmap-parse".into())
             .stack_size(PARSER_STACK_BYTES)
-            .spawn_scoped(scope, || parse_here(file, text))
+            .spawn_scoped(scope, &work)
         {
             Ok(handle) => handle.join().unwrap_or_else(|_| {
                 Err(vec![Diagnostic::error(
@@ -81,7 +89,7 @@ pub fn parse(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
                     "this is a bug in refmap; please report it with the file",
                 )])
             }),
-            Err(_) => parse_here(file, text),
+            Err(_) => work(),
         }
     })
 }
@@ -99,6 +107,63 @@ fn parse_here(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
         )
         .with_help("split the rules into several files")]);
     }
+    if text.len() >= PARALLEL_BYTES {
+        if let Some(tree) = parse_in_chunks(file, text) {
+            return Ok(tree);
+        }
+    }
+    if let Some(tree) = parse_items(file, 0, text) {
+        return Ok(tree);
+    }
+    parse_with_pest(file, text)
+}
+
+/// The reference parse: pest and lowering over the whole text, without the
+/// fast path or chunking. [`parse`] gives the same tree, spans included, and
+/// the same diagnostics; this entry point exists so that tests and fuzzing can
+/// check that it does.
+pub fn parse_reference(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
+    on_parser_thread(file, || {
+        if text.len() > MAX_FILE_BYTES {
+            parse_here(file, text)
+        } else {
+            parse_with_pest(file, text)
+        }
+    })
+}
+
+/// Parses `text` (found at offset `base` of its file) item by item: the
+/// hand-written reader of [`fast`] where it knows the item, pest for each
+/// run of items it does not. `None` when pest or lowering refuses a piece:
+/// the caller then parses the whole file with pest, so that diagnostics are
+/// exactly those of one sequential parse.
+fn parse_items(file: FileId, base: usize, text: &str) -> Option<ast::File> {
+    let reader = fast::Reader::new(text, base);
+    let mut items = Vec::new();
+    let mut at = reader.trivia(0);
+    while at < text.len() {
+        if let Some((item, end)) = reader.item(at) {
+            items.push(item);
+            at = reader.trivia(end);
+            continue;
+        }
+        // `file` is a sequence of items, so a run of whole items parses
+        // alone into the items it holds in the whole file.
+        let next = reader.next_item(at);
+        let piece = text.get(at..next)?;
+        if prescan_depth(piece).is_some() {
+            return None;
+        }
+        let pairs = RulesParser::parse(Rule::file, piece).ok()?;
+        items.extend(lower::lower_file(file, base + at, pairs).ok()?.items);
+        at = reader.trivia(next);
+    }
+    Some(ast::File { items })
+}
+
+/// pest over the whole text, then lowering; the pre-scan first, so that pest
+/// never recurses deeper than the grammar needs.
+fn parse_with_pest(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
     if let Some(span) = prescan_depth(text) {
         return Err(vec![Diagnostic::error(
             codes::TOO_DEEP,
@@ -110,11 +175,6 @@ fn parse_here(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
         .with_help(
             "flatten the structure: split deep `all`/`any` groups or sub-clauses",
         )]);
-    }
-    if text.len() >= PARALLEL_BYTES {
-        if let Some(tree) = parse_in_chunks(file, text) {
-            return Ok(tree);
-        }
     }
     let pairs = match RulesParser::parse(Rule::file, text) {
         Ok(pairs) => pairs,
@@ -160,9 +220,7 @@ fn parse_in_chunks(file: FileId, text: &str) -> Option<ast::File> {
                             let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(&(a, b)) = bounds.get(k) else { break };
                             let chunk = text.get(a..b).unwrap_or("");
-                            let tree = RulesParser::parse(Rule::file, chunk)
-                                .ok()
-                                .and_then(|pairs| lower::lower_file(file, a, pairs).ok());
+                            let tree = parse_items(file, a, chunk);
                             done.push((k, tree));
                         }
                         done
@@ -187,27 +245,31 @@ fn parse_in_chunks(file: FileId, text: &str) -> Option<ast::File> {
     Some(ast::File { items })
 }
 
-/// Up to `pieces - 1` offsets, evenly spread, where a top-level item has
-/// just closed (brace depth back to 0, strings and comments skipped).
+/// Up to `pieces - 1` offsets, evenly spread, where a line starts with a
+/// top-level keyword (`referential`, `evidence`, `mapping`, `test`) in its
+/// first column: the formatter writes every item so. A line never starts
+/// inside a string or a comment; a keyword in the first column inside a
+/// block makes that chunk fail, and the caller then parses the file whole.
 fn item_boundaries(text: &str, pieces: usize) -> Vec<usize> {
+    let bytes = text.as_bytes();
     let step = (text.len() / pieces.max(1)).max(1);
-    let mut next_target = step;
     let mut cuts = Vec::new();
-    let mut depth = 0usize;
-    scan::walk(text, |piece| {
-        match piece {
-            scan::Piece::Code(_, b'{') => depth += 1,
-            scan::Piece::Code(i, b'}') => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 && i + 1 >= next_target && i + 1 < text.len() {
-                    cuts.push(i + 1);
-                    next_target = i + 1 + step;
-                }
+    let mut from = step;
+    while let Some(rest) = bytes.get(from..) {
+        let line = rest
+            .iter()
+            .enumerate()
+            .filter(|&(_, &b)| b == b'\n')
+            .map(|(k, _)| from + k + 1)
+            .find(|&start| fast::starts_item(bytes, start));
+        match line {
+            Some(cut) => {
+                cuts.push(cut);
+                from = cut + step;
             }
-            _ => {}
+            None => break,
         }
-        ControlFlow::Continue(())
-    });
+    }
     cuts
 }
 
