@@ -415,3 +415,49 @@ proptest! {
         }
     }
 }
+
+/// A set network of `n` clauses built from `seed`, as `set_network` draws them.
+fn large_set_network(n: usize, seed: u64) -> NetworkInput {
+    let mut state = seed | 1;
+    let mut next = move |bound: u64| {
+        // xorshift64*: a fixed sequence per seed, enough to spread links.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) % bound
+    };
+    let sets: Vec<u32> = (0..n).map(|_| 1 + next((1 << 12) - 1) as u32).collect();
+    let links = (0..3 * n)
+        .map(|_| {
+            let (a, b) = (next(n as u64) as u32, next(n as u64) as u32);
+            LinkInput {
+                a: ClauseIdx(a),
+                relation: relation_of(sets[a as usize], sets[b as usize]),
+                b: ClauseIdx(b),
+                strength: None,
+            }
+        })
+        .collect();
+    NetworkInput {
+        clause_count: n,
+        hierarchy: Vec::new(),
+        links,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
+
+    /// The all-clauses form, which runs on every core past a few thousand
+    /// clauses, answers what the one-clause form answers, in index order.
+    #[test]
+    fn all_supersets_and_overlaps_equal_one_at_a_time(n in 2_500usize..6_000, seed in any::<u64>()) {
+        let net = build(&large_set_network(n, seed));
+        prop_assert!(net.conflicts().is_empty());
+        let all = net.all_supersets_and_overlaps();
+        prop_assert_eq!(all.len(), n);
+        for (i, got) in all.iter().enumerate() {
+            prop_assert_eq!(got, &net.supersets_and_overlaps(ClauseIdx(i as u32)), "clause {}", i);
+        }
+    }
+}
