@@ -239,9 +239,9 @@ impl<'b> Evaluator<'b> {
         let mut carried_met_to = vec![Vec::new(); n];
         let mut carried_partial_to = vec![Vec::new(); n];
         let mut referenced_by = vec![Vec::new(); n];
-        for i in 0..n {
+        let carry_sets = book.network.all_supersets_and_overlaps();
+        for (i, (sup, over)) in carry_sets.into_iter().enumerate() {
             let c = ClauseIdx(u32::try_from(i).unwrap_or(u32::MAX));
-            let (sup, over) = book.network.supersets_and_overlaps(c);
             for &b in &sup {
                 if let Some(list) = carried_met_to.get_mut(b.0 as usize) {
                     list.push(c);
@@ -367,9 +367,11 @@ impl<'b> Evaluator<'b> {
         // INVARIANT: a clause's rank only rises, and its status changes at an
         // equal rank at most twice before it first rises, so the loop ends.
         let mut sideways = vec![0u8; n];
-        let mut queue: std::collections::VecDeque<ClauseIdx> =
-            self.post_order.iter().copied().collect();
-        while let Some(c) = queue.pop_front() {
+        // The queue is every clause in post-order, then the clauses woken
+        // again, in the order woken.
+        let mut initial = self.post_order.iter().copied();
+        let mut queue: std::collections::VecDeque<ClauseIdx> = std::collections::VecDeque::new();
+        while let Some(c) = initial.next().or_else(|| queue.pop_front()) {
             let i = c.0 as usize;
             if let Some(q) = queued.get_mut(i) {
                 *q = false;

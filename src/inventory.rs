@@ -8,6 +8,7 @@
 //! the file, the item (by index and id) and the field. All problems of a
 //! file are reported together.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
@@ -125,108 +126,168 @@ impl miette::Diagnostic for InventoryError {
 }
 
 /// A parsed document before interpretation: maps keep their order and
-/// duplicate keys are refused while parsing.
+/// duplicate keys are refused while parsing. Text borrows from the input
+/// where the parser allows it (JSON without escapes), so keys that are only
+/// matched cost no allocation.
 #[derive(Debug, Clone, PartialEq)]
-enum Doc {
+enum Doc<'t> {
     Null,
     Bool(bool),
     Number(f64),
-    Text(String),
-    Seq(Vec<Doc>),
-    Map(Vec<(String, Doc)>),
+    Text(Cow<'t, str>),
+    Seq(Vec<Doc<'t>>),
+    Map(Vec<(Cow<'t, str>, Doc<'t>)>),
 }
 
-impl<'de> Deserialize<'de> for Doc {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Doc, D::Error> {
-        d.deserialize_any(DocVisitor { depth: 0 })
+/// Parses JSON text. Besides the values, refuses (with the nesting error)
+/// any container more than [`MAX_DOC_DEPTH`] deep, even an empty one: in
+/// JSON every `[`/`{` outside strings opens a container.
+fn json_doc(text: &str) -> Result<Doc<'_>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let doc = de::DeserializeSeed::deserialize(
+        DocSeed {
+            depth: 0,
+            json: true,
+        },
+        &mut de,
+    )?;
+    de.end()?;
+    Ok(doc)
+}
+
+impl<'de> Deserialize<'de> for Doc<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Doc<'de>, D::Error> {
+        d.deserialize_any(DocVisitor {
+            depth: 0,
+            json: false,
+        })
     }
 }
 
 /// Deepest nesting of an inventory document accepted.
 const MAX_DOC_DEPTH: usize = 64;
 
+/// Mappings with more keys than this find repeated keys with a hash set;
+/// smaller ones (every item of an inventory) by scanning the keys so far.
+const LINEAR_KEY_SCAN: usize = 16;
+
 struct DocVisitor {
     depth: usize,
+    /// Also refuse containers deeper than the limit (see [`json_doc`]).
+    json: bool,
 }
 
 struct DocSeed {
     depth: usize,
+    json: bool,
+}
+
+fn too_deep_error<E: de::Error>() -> E {
+    de::Error::custom(format!("nesting deeper than {MAX_DOC_DEPTH} levels"))
 }
 
 impl<'de> de::DeserializeSeed<'de> for DocSeed {
-    type Value = Doc;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Doc, D::Error> {
+    type Value = Doc<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Doc<'de>, D::Error> {
         if self.depth > MAX_DOC_DEPTH {
-            return Err(de::Error::custom(format!(
-                "nesting deeper than {MAX_DOC_DEPTH} levels"
-            )));
+            return Err(too_deep_error());
         }
-        d.deserialize_any(DocVisitor { depth: self.depth })
+        d.deserialize_any(DocVisitor {
+            depth: self.depth,
+            json: self.json,
+        })
     }
 }
 
 impl<'de> Visitor<'de> for DocVisitor {
-    type Value = Doc;
+    type Value = Doc<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a YAML or JSON value")
     }
-    fn visit_unit<E>(self) -> Result<Doc, E> {
+    fn visit_unit<E>(self) -> Result<Doc<'de>, E> {
         Ok(Doc::Null)
     }
-    fn visit_none<E>(self) -> Result<Doc, E> {
+    fn visit_none<E>(self) -> Result<Doc<'de>, E> {
         Ok(Doc::Null)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Doc, D::Error> {
-        de::DeserializeSeed::deserialize(DocSeed { depth: self.depth }, d)
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Doc<'de>, D::Error> {
+        de::DeserializeSeed::deserialize(
+            DocSeed {
+                depth: self.depth,
+                json: self.json,
+            },
+            d,
+        )
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Doc, E> {
+    fn visit_bool<E>(self, v: bool) -> Result<Doc<'de>, E> {
         Ok(Doc::Bool(v))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Doc, E> {
+    fn visit_i64<E>(self, v: i64) -> Result<Doc<'de>, E> {
         Ok(Doc::Number(v as f64))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Doc, E> {
+    fn visit_u64<E>(self, v: u64) -> Result<Doc<'de>, E> {
         Ok(Doc::Number(v as f64))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Doc, E> {
+    fn visit_f64<E>(self, v: f64) -> Result<Doc<'de>, E> {
         Ok(Doc::Number(v))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Doc, E> {
-        Ok(Doc::Text(v.to_string()))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Doc<'de>, E> {
+        Ok(Doc::Text(Cow::Borrowed(v)))
     }
-    fn visit_string<E>(self, v: String) -> Result<Doc, E> {
-        Ok(Doc::Text(v))
+    fn visit_str<E>(self, v: &str) -> Result<Doc<'de>, E> {
+        Ok(Doc::Text(Cow::Owned(v.to_string())))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Doc, A::Error> {
+    fn visit_string<E>(self, v: String) -> Result<Doc<'de>, E> {
+        Ok(Doc::Text(Cow::Owned(v)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Doc<'de>, A::Error> {
+        if self.json && self.depth >= MAX_DOC_DEPTH {
+            return Err(too_deep_error());
+        }
         let mut out = Vec::new();
         while let Some(v) = seq.next_element_seed(DocSeed {
             depth: self.depth + 1,
+            json: self.json,
         })? {
             out.push(v);
         }
         Ok(Doc::Seq(out))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Doc, A::Error> {
-        let mut out: Vec<(String, Doc)> = Vec::new();
-        let mut seen = HashSet::new();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Doc<'de>, A::Error> {
+        if self.json && self.depth >= MAX_DOC_DEPTH {
+            return Err(too_deep_error());
+        }
+        let mut out: Vec<(Cow<'de, str>, Doc<'de>)> = Vec::new();
+        // Filled only once the mapping outgrows a linear scan.
+        let mut seen: HashSet<Cow<'de, str>> = HashSet::new();
         while let Some(key) = map.next_key_seed(DocSeed {
             depth: self.depth + 1,
+            json: self.json,
         })? {
             let key = match key {
                 Doc::Text(s) => s,
-                Doc::Number(n) => format!("{n}"),
-                Doc::Bool(b) => b.to_string(),
-                Doc::Null => "null".to_string(),
+                Doc::Number(n) => Cow::Owned(format!("{n}")),
+                Doc::Bool(b) => Cow::Owned(b.to_string()),
+                Doc::Null => Cow::Borrowed("null"),
                 Doc::Seq(_) | Doc::Map(_) => {
                     return Err(de::Error::custom("a key must be a plain value"))
                 }
             };
-            if !seen.insert(key.clone()) {
+            let repeated = if out.len() < LINEAR_KEY_SCAN {
+                out.iter().any(|(k, _)| *k == key)
+            } else {
+                if seen.is_empty() {
+                    seen.extend(out.iter().map(|(k, _)| k.clone()));
+                }
+                !seen.insert(key.clone())
+            };
+            if repeated {
                 return Err(de::Error::custom(format!("duplicate key `{key}`")));
             }
             let value = map.next_value_seed(DocSeed {
                 depth: self.depth + 1,
+                json: self.json,
             })?;
             out.push((key, value));
         }
@@ -234,7 +295,7 @@ impl<'de> Visitor<'de> for DocVisitor {
     }
 }
 
-impl Doc {
+impl Doc<'_> {
     fn kind(&self) -> &'static str {
         match self {
             Doc::Null => "empty",
@@ -268,24 +329,39 @@ pub fn load(book: &Rulebook, name: &str, text: &str) -> Result<Inventory, Invent
             Some("split it into one file per site".into()),
         ));
     }
-    if let Some((line, column)) = too_deep(text) {
-        return Err(fail(
+    let nesting_error = |(line, column): (usize, usize)| {
+        fail(
             format!("line {line}, column {column}"),
             format!("nesting deeper than {MAX_DOC_DEPTH} levels"),
             Some("an inventory is a flat list of items; flatten the nested lists".into()),
-        ));
-    }
+        )
+    };
     let trimmed = text.trim_start();
     let json = trimmed.starts_with('{') || trimmed.starts_with('[');
-    let doc: Result<Doc, (String, String)> = if json {
-        serde_json::from_str::<Doc>(text).map_err(|e| {
+    // JSON is parsed before its nesting is scanned: in text that parses,
+    // `[`/`{` outside strings are exactly the containers, and the parse
+    // refuses containers too deep, so the scan is only needed when the parse
+    // fails, and then gives the same answer as scanning first.
+    if !json {
+        if let Some(place) = too_deep(text) {
+            return Err(nesting_error(place));
+        }
+    }
+    let doc: Result<Doc<'_>, (String, String)> = if json {
+        let parsed = json_doc(text);
+        if parsed.is_err() {
+            if let Some(place) = too_deep(text) {
+                return Err(nesting_error(place));
+            }
+        }
+        parsed.map_err(|e| {
             (
                 format!("line {}, column {}", e.line(), e.column()),
                 json_message(&e),
             )
         })
     } else {
-        serde_yaml::from_str::<Doc>(text).map_err(|e| {
+        serde_yaml::from_str::<Doc<'_>>(text).map_err(|e| {
             let mut message = yaml_message(&e);
             // A duplicate key is found when its mapping ends: point at the
             // repeated key itself rather than at the mapping's start, and
@@ -338,35 +414,38 @@ pub fn load(book: &Rulebook, name: &str, text: &str) -> Result<Inventory, Invent
 /// [`MAX_DOC_DEPTH`] (quoted text skipped). Checked before parsing because
 /// the YAML parser's time grows with the square of flow nesting.
 fn too_deep(text: &str) -> Option<(usize, usize)> {
+    // Byte by byte: every character that matters is ASCII, and the bytes of
+    // other characters never equal an ASCII one. The column (in characters)
+    // is counted only for the answer.
     let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let (mut line, mut column) = (1usize, 0usize);
+    let mut quote: Option<u8> = None;
+    let (mut line, mut line_start) = (1usize, 0usize);
     let mut escaped = false;
-    for c in text.chars() {
-        column += 1;
-        if c == '\n' {
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if b == b'\n' {
             line += 1;
-            column = 0;
+            line_start = i + 1;
         }
         match quote {
             Some(q) => {
                 if escaped {
                     escaped = false;
-                } else if c == '\\' && q == '"' {
+                } else if b == b'\\' && q == b'"' {
                     escaped = true;
-                } else if c == q || c == '\n' {
+                } else if b == q || b == b'\n' {
                     quote = None;
                 }
             }
-            None => match c {
-                '"' | '\'' => quote = Some(c),
-                '[' | '{' => {
+            None => match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'[' | b'{' => {
                     depth += 1;
                     if depth > MAX_DOC_DEPTH {
+                        let column = text.get(line_start..=i).map_or(0, |l| l.chars().count());
                         return Some((line, column));
                     }
                 }
-                ']' | '}' => depth = depth.saturating_sub(1),
+                b']' | b'}' => depth = depth.saturating_sub(1),
                 _ => {}
             },
         }
@@ -452,7 +531,7 @@ impl Checker<'_> {
         });
     }
 
-    fn inventory(&mut self, doc: Doc) -> Inventory {
+    fn inventory(&mut self, doc: Doc<'_>) -> Inventory {
         let mut inv = Inventory {
             site: String::new(),
             as_of: None,
@@ -472,9 +551,9 @@ impl Checker<'_> {
             return inv;
         };
         for (key, value) in entries {
-            match key.as_str() {
+            match &*key {
                 "site" => match value {
-                    Doc::Text(s) => inv.site = s,
+                    Doc::Text(s) => inv.site = s.into_owned(),
                     other => self.problem(
                         "`site`",
                         format!("expected text, found {}", other.kind()),
@@ -486,7 +565,7 @@ impl Checker<'_> {
                     Doc::Map(facts) => {
                         for (k, v) in facts {
                             if let Some(f) = self.fact(&format!("profile `{k}`"), &v) {
-                                inv.profile.insert(k, f);
+                                inv.profile.insert(k.into_owned(), f);
                             }
                         }
                     }
@@ -524,12 +603,18 @@ impl Checker<'_> {
                 }
                 "assessments" => match value {
                     Doc::Seq(items) => {
-                        let mut first: HashMap<ClauseIdx, usize> = HashMap::new();
+                        // The latest assessment of each clause so far, by
+                        // clause index (`usize::MAX`: none).
+                        let mut first: Vec<usize> = vec![usize::MAX; self.book.clauses.len()];
                         for (i, item) in items.into_iter().enumerate() {
                             if let Some(a) = self.assessment(i, item) {
                                 // Two verdicts on one clause would let one hide
                                 // the other (a finding could vanish).
-                                if let Some(j) = first.insert(a.clause, i) {
+                                let earlier = first
+                                    .get_mut(a.clause.0 as usize)
+                                    .map(|slot| std::mem::replace(slot, i))
+                                    .filter(|&j| j != usize::MAX);
+                                if let Some(j) = earlier {
                                     let key = self.book.key(a.clause).to_string();
                                     self.problem(
                                         format!("assessments[{i}], field `clause`"),
@@ -574,7 +659,7 @@ impl Checker<'_> {
         inv
     }
 
-    fn date(&mut self, place: &str, value: &Doc) -> Option<Date> {
+    fn date(&mut self, place: &str, value: &Doc<'_>) -> Option<Date> {
         match value {
             Doc::Text(s) => match s.parse::<Date>() {
                 Ok(d) => Some(d),
@@ -598,11 +683,11 @@ impl Checker<'_> {
         }
     }
 
-    fn fact(&mut self, place: &str, value: &Doc) -> Option<Fact> {
+    fn fact(&mut self, place: &str, value: &Doc<'_>) -> Option<Fact> {
         Some(match value {
             Doc::Text(s) => match s.parse::<Date>() {
                 Ok(d) if s.len() == 10 => Fact::Date(d),
-                _ => Fact::Text(s.clone()),
+                _ => Fact::Text(s.to_string()),
             },
             Doc::Number(n) => Fact::Number(*n),
             Doc::Bool(b) => Fact::Bool(*b),
@@ -620,7 +705,7 @@ impl Checker<'_> {
         })
     }
 
-    fn evidence(&mut self, index: usize, item: Doc) -> Option<EvidenceItem> {
+    fn evidence(&mut self, index: usize, item: Doc<'_>) -> Option<EvidenceItem> {
         let Doc::Map(entries) = item else {
             self.problem(
                 format!("evidence[{index}]"),
@@ -629,8 +714,8 @@ impl Checker<'_> {
             );
             return None;
         };
-        let id = entries.iter().find_map(|(k, v)| match (k.as_str(), v) {
-            ("id", Doc::Text(s)) => Some(s.clone()),
+        let id = entries.iter().find_map(|(k, v)| match (&**k, v) {
+            ("id", Doc::Text(s)) => Some(s.to_string()),
             ("id", Doc::Number(n)) => Some(format!("{n}")),
             _ => None,
         });
@@ -652,11 +737,11 @@ impl Checker<'_> {
         let mut expires = None;
         let mut raw_fields = None;
         let mut reference = None;
-        for (key, value) in &entries {
-            match key.as_str() {
+        for (key, value) in entries {
+            match &*key {
                 "id" => {}
                 "type" => match value {
-                    Doc::Text(s) => ty = Some(s.clone()),
+                    Doc::Text(s) => ty = Some(s.into_owned()),
                     other => self.problem(
                         format!("{place}, field `type`"),
                         format!("expected text, found {}", other.kind()),
@@ -665,11 +750,11 @@ impl Checker<'_> {
                 },
                 "date" => {
                     date_given = true;
-                    date = self.date(&format!("{place}, field `date`"), value);
+                    date = self.date(&format!("{place}, field `date`"), &value);
                 }
-                "expires" => expires = self.date(&format!("{place}, field `expires`"), value),
+                "expires" => expires = self.date(&format!("{place}, field `expires`"), &value),
                 "fields" => match value {
-                    Doc::Map(f) => raw_fields = Some(f.clone()),
+                    Doc::Map(f) => raw_fields = Some(f),
                     Doc::Null => {}
                     other => self.problem(
                         format!("{place}, field `fields`"),
@@ -678,7 +763,7 @@ impl Checker<'_> {
                     ),
                 },
                 "ref" => match value {
-                    Doc::Text(s) => reference = Some(s.clone()),
+                    Doc::Text(s) => reference = Some(s.into_owned()),
                     other => self.problem(
                         format!("{place}, field `ref`"),
                         format!("expected text, found {}", other.kind()),
@@ -742,7 +827,7 @@ impl Checker<'_> {
         let mut fields = BTreeMap::new();
         for (key, value) in raw_fields.unwrap_or_default() {
             let fplace = format!("{place}, field `{key}`");
-            let Some(ft) = declared.fields.get(&key) else {
+            let Some(ft) = declared.fields.get(&*key) else {
                 let help = match closest(&key, declared.fields.keys().map(String::as_str)) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None if declared.fields.is_empty() => {
@@ -766,7 +851,7 @@ impl Checker<'_> {
                 continue;
             };
             if let Some(v) = self.typed(&fplace, &value, *ft) {
-                fields.insert(key, v);
+                fields.insert(key.into_owned(), v);
             }
         }
         Some(EvidenceItem {
@@ -780,7 +865,7 @@ impl Checker<'_> {
     }
 
     /// A field value of its declared type.
-    fn typed(&mut self, place: &str, value: &Doc, ft: FieldType) -> Option<Fact> {
+    fn typed(&mut self, place: &str, value: &Doc<'_>, ft: FieldType) -> Option<Fact> {
         let wrong = |s: &mut Self| {
             s.problem(
                 place,
@@ -794,7 +879,7 @@ impl Checker<'_> {
             None
         };
         match (ft, value) {
-            (FieldType::Text, Doc::Text(s)) => Some(Fact::Text(s.clone())),
+            (FieldType::Text, Doc::Text(s)) => Some(Fact::Text(s.to_string())),
             (FieldType::Number, Doc::Number(n)) => Some(Fact::Number(*n)),
             (FieldType::Bool, Doc::Bool(b)) => Some(Fact::Bool(*b)),
             (FieldType::Date, Doc::Text(_)) => self.date(place, value).map(Fact::Date),
@@ -805,11 +890,12 @@ impl Checker<'_> {
         }
     }
 
-    fn assessment(&mut self, index: usize, item: Doc) -> Option<Assessment> {
-        let place = format!("assessments[{index}]");
+    fn assessment(&mut self, index: usize, item: Doc<'_>) -> Option<Assessment> {
+        // Spelled out only for a problem: most assessments have none.
+        let place = || format!("assessments[{index}]");
         let Doc::Map(entries) = item else {
             self.problem(
-                &place,
+                place(),
                 format!("expected a mapping, found {}", item.kind()),
                 None,
             );
@@ -821,7 +907,7 @@ impl Checker<'_> {
         let given = |k: &str| entries.iter().any(|(key, _)| key == k);
         let (has_clause, has_status) = (given("clause"), given("status"));
         for (key, value) in entries {
-            match (key.as_str(), value) {
+            match (&*key, value) {
                 ("clause", Doc::Text(s)) => match self.book.clause_by_key(&s) {
                     Some(c) => clause = Some(c),
                     None => {
@@ -830,7 +916,7 @@ impl Checker<'_> {
                             .suggest_clause(&s)
                             .map(|k| format!("did you mean `{k}`?"));
                         self.problem(
-                            format!("{place}, field `clause`"),
+                            format!("{}, field `clause`", place()),
                             format!("unknown clause `{s}`"),
                             help,
                         );
@@ -839,23 +925,23 @@ impl Checker<'_> {
                 ("status", Doc::Text(s)) => match Status::from_keyword(&s) {
                     Some(st) => status = Some(st),
                     None => self.problem(
-                        format!("{place}, field `status`"),
+                        format!("{}, field `status`", place()),
                         format!("unknown status `{s}`"),
                         Some(
                             "use `met`, `partial`, `not-met`, `not-applicable` or `unknown`".into(),
                         ),
                     ),
                 },
-                ("by", Doc::Text(s)) => by = Some(s),
+                ("by", Doc::Text(s)) => by = Some(s.into_owned()),
                 (k @ ("clause" | "status" | "by"), v) => {
                     self.problem(
-                        format!("{place}, field `{k}`"),
+                        format!("{}, field `{k}`", place()),
                         format!("expected text, found {}", v.kind()),
                         None,
                     );
                 }
                 (other, _) => self.problem(
-                    format!("{place}, field `{other}`"),
+                    format!("{}, field `{other}`", place()),
                     format!("unknown key `{other}`"),
                     Some("an assessment has `clause`, `status` and `by`".into()),
                 ),
@@ -863,14 +949,14 @@ impl Checker<'_> {
         }
         if !has_clause {
             self.problem(
-                &place,
+                place(),
                 "missing `clause`",
                 Some("name the clause assessed: `clause: \"LABELIX:4.2\"`".into()),
             );
         }
         if !has_status {
             self.problem(
-                &place,
+                place(),
                 "missing `status`",
                 Some("give the verdict: `status: met`".into()),
             );
@@ -890,5 +976,153 @@ fn type_phrase(ft: FieldType) -> &'static str {
         FieldType::Date => "a date",
         FieldType::Bool => "`true` or `false`",
         FieldType::List => "a list",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scan as first written, character by character: the reference
+    /// for the byte scan.
+    fn too_deep_by_chars(text: &str) -> Option<(usize, usize)> {
+        let mut depth = 0usize;
+        let mut quote: Option<char> = None;
+        let (mut line, mut column) = (1usize, 0usize);
+        let mut escaped = false;
+        for c in text.chars() {
+            column += 1;
+            if c == '\n' {
+                line += 1;
+                column = 0;
+            }
+            match quote {
+                Some(q) => {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' && q == '"' {
+                        escaped = true;
+                    } else if c == q || c == '\n' {
+                        quote = None;
+                    }
+                }
+                None => match c {
+                    '"' | '\'' => quote = Some(c),
+                    '[' | '{' => {
+                        depth += 1;
+                        if depth > MAX_DOC_DEPTH {
+                            return Some((line, column));
+                        }
+                    }
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                },
+            }
+        }
+        None
+    }
+
+    fn nested(n: usize) -> String {
+        format!("{}{}", "[".repeat(n), "]".repeat(n))
+    }
+
+    fn texts() -> Vec<String> {
+        vec![
+            format!(
+                "{{\"site\": \"s\", \"profile\": {{\"deep\": {}}}}}",
+                nested(62)
+            ),
+            format!(
+                "{{\"site\": \"s\", \"profile\": {{\"deep\": {}}}}}",
+                nested(63)
+            ),
+            format!(
+                "{{\"site\": \"s\", \"profile\": {{\"deep\": {}}}}}",
+                nested(64)
+            ),
+            format!(
+                "{{\"site\": \"s\",\n \"profile\": {{\"dé€p\": {}}}}}",
+                nested(63)
+            ),
+            format!(
+                "{{\"site\": \"s\", \"profile\": {{\"deep\": {}",
+                "[".repeat(70)
+            ),
+            format!(
+                "{{\"site\": \"a\\\"{}\", \"x\": {}}}",
+                "[".repeat(80),
+                nested(70)
+            ),
+            format!("{{\"site\": \"{}\"}}", "[".repeat(100)),
+            format!(
+                "{{\"site\": \"s\", \"profile\": {{\"deep\": [[[1], {}]]}}}}",
+                nested(61)
+            ),
+            format!("site: 'é[' \nprofile: {{ dé: {} }}\n", nested(65)),
+            format!("site: \"é\\\"[\n\"\nprofile: {{ d: {} }}\n", nested(66)),
+            format!("site: s\nprofile:\n  d: {}\n", nested(40)),
+        ]
+    }
+
+    #[test]
+    fn the_byte_scan_finds_what_the_character_scan_finds() {
+        for text in texts() {
+            assert_eq!(too_deep(&text), too_deep_by_chars(&text), "{text}");
+        }
+    }
+
+    /// JSON is parsed before it is scanned: the answer must be the one of
+    /// scanning first.
+    #[test]
+    fn json_nesting_errors_are_those_of_scanning_first() {
+        let loaded = crate::load::shipped(crate::load::Options::default());
+        let book = &loaded.rulebook;
+        let mut deep = 0;
+        for text in texts() {
+            let result = load(book, "t.json", &text);
+            match too_deep_by_chars(&text) {
+                Some((line, column)) => {
+                    deep += 1;
+                    let e = result.err().map(|e| e.problems);
+                    assert_eq!(
+                        e,
+                        Some(vec![Problem {
+                            place: format!("line {line}, column {column}"),
+                            message: format!("nesting deeper than {MAX_DOC_DEPTH} levels"),
+                            help: Some(
+                                "an inventory is a flat list of items; flatten the nested lists"
+                                    .into()
+                            ),
+                        }]),
+                        "{text}"
+                    );
+                }
+                None => {
+                    if let Err(e) = result {
+                        assert!(!e.to_string().contains("nesting deeper"), "{text}: {e}");
+                    }
+                }
+            }
+        }
+        assert!(deep >= 5);
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_in_small_and_large_mappings() {
+        let loaded = crate::load::shipped(crate::load::Options::default());
+        let book = &loaded.rulebook;
+        for size in [3, LINEAR_KEY_SCAN, LINEAR_KEY_SCAN + 1, 40] {
+            let keys: Vec<String> = (0..size).map(|i| format!("\"k{i}\": {i}")).collect();
+            let text = format!(
+                "{{\"site\": \"s\", \"profile\": {{{}, \"k2\": 0, \"k0\": 1}}}}",
+                keys.join(", ")
+            );
+            let e = load(book, "t.json", &text).err().map(|e| e.problems);
+            let message = e
+                .as_ref()
+                .and_then(|p| p.first())
+                .map(|p| p.message.clone());
+            assert_eq!(message.as_deref(), Some("duplicate key `k2`"), "{size}");
+        }
     }
 }

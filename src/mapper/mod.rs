@@ -45,6 +45,7 @@ use serde::{Deserialize, Serialize};
 use adjacency::{Csr, StepCode, MAX_INDEX};
 use marks::ScratchPool;
 
+pub use query::CarrySets;
 pub use relation::{Relation, RelationSet, UnknownRelation};
 
 /// A clause, as a dense index `0..clause_count` given by the model layer.

@@ -750,6 +750,9 @@ impl ProofBuilder {
     }
 }
 
+/// What [`Network::supersets_and_overlaps`] answers for one clause.
+pub type CarrySets = (Vec<ClauseIdx>, Vec<ClauseIdx>);
+
 impl Network {
     /// The base relations still possible between `a` and `b`, with a proof.
     ///
@@ -903,7 +906,7 @@ impl Network {
     /// computed on every core: the searches only read the network. This is
     /// what evaluation needs once per rulebook, and on a network of 100,000
     /// clauses it is most of the cost of starting to evaluate.
-    pub fn all_supersets_and_overlaps(&self) -> Vec<(Vec<ClauseIdx>, Vec<ClauseIdx>)> {
+    pub fn all_supersets_and_overlaps(&self) -> Vec<CarrySets> {
         /// Clauses handed to a worker at a time: neighbours in index order
         /// cost about the same, so blocks balance the load.
         const BLOCK: usize = 512;
@@ -915,32 +918,27 @@ impl Network {
             return (0..n).map(one).collect();
         }
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut blocks: Vec<(usize, Vec<(Vec<ClauseIdx>, Vec<ClauseIdx>)>)> =
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..workers)
-                    .map(|_| {
-                        scope.spawn(|| {
-                            let mut done = Vec::new();
-                            loop {
-                                let start =
-                                    next.fetch_add(BLOCK, std::sync::atomic::Ordering::Relaxed);
-                                if start >= n {
-                                    break;
-                                }
-                                done.push((
-                                    start,
-                                    (start..(start + BLOCK).min(n)).map(one).collect(),
-                                ));
+        let mut blocks: Vec<(usize, Vec<CarrySets>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let start = next.fetch_add(BLOCK, std::sync::atomic::Ordering::Relaxed);
+                            if start >= n {
+                                break;
                             }
-                            done
-                        })
+                            done.push((start, (start..(start + BLOCK).min(n)).map(one).collect()));
+                        }
+                        done
                     })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().unwrap_or_default())
-                    .collect()
-            });
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
         blocks.sort_unstable_by_key(|(start, _)| *start);
         let mut all = Vec::with_capacity(n);
         for (start, block) in blocks {
