@@ -393,6 +393,10 @@ proptest! {
             let relations: Vec<(ClauseIdx, RelationSet)> =
                 related.iter().map(|(b, answer)| (*b, answer.relations)).collect();
             prop_assert_eq!(net.supersets_and_overlaps(ClauseIdx(a)), carried(&relations));
+            if a == 0 {
+                let all: Vec<_> = (0..n).map(|c| net.supersets_and_overlaps(ClauseIdx(c))).collect();
+                check_mirror(&net, &all)?;
+            }
             let mut in_related = vec![None; sets.len()];
             for (b, answer) in related {
                 in_related[b.0 as usize] = Some(answer.relations);
@@ -414,6 +418,31 @@ proptest! {
             }
         }
     }
+}
+
+/// `subsets_and_overlaps(b)` lists, in index order, exactly the clauses whose
+/// `supersets_and_overlaps` (in `all`) name `b` in the same list.
+fn check_mirror(
+    net: &Network,
+    all: &[(Vec<ClauseIdx>, Vec<ClauseIdx>)],
+) -> Result<(), TestCaseError> {
+    let n = all.len();
+    let mut subsets = vec![Vec::new(); n];
+    let mut overlaps = vec![Vec::new(); n];
+    for (c, (sup, over)) in all.iter().enumerate() {
+        for b in sup {
+            subsets[b.0 as usize].push(ClauseIdx(c as u32));
+        }
+        for b in over {
+            overlaps[b.0 as usize].push(ClauseIdx(c as u32));
+        }
+    }
+    for b in 0..n {
+        let (sub, over) = net.subsets_and_overlaps(ClauseIdx(b as u32));
+        prop_assert_eq!(&sub, &subsets[b], "subsets of {}", b);
+        prop_assert_eq!(&over, &overlaps[b], "overlaps of {}", b);
+    }
+    Ok(())
 }
 
 /// A set network of `n` clauses built from `seed`, as `set_network` draws them.
@@ -459,5 +488,6 @@ proptest! {
         for (i, got) in all.iter().enumerate() {
             prop_assert_eq!(got, &net.supersets_and_overlaps(ClauseIdx(i as u32)), "clause {}", i);
         }
+        check_mirror(&net, &all)?;
     }
 }

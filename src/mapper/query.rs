@@ -613,6 +613,25 @@ impl<'n> Search<'n> {
         (supersets, overlaps.into_iter().map(ClauseIdx).collect())
     }
 
+    /// The mirror of `supersets_and_overlaps`: `down(b)`, then the clauses
+    /// entailed to overlap `b` that are not in it.
+    fn subsets_and_overlaps(&mut self, b: u32) -> (Vec<ClauseIdx>, Vec<ClauseIdx>) {
+        self.down_from(Slot::DownA, b);
+        self.shared_over(Slot::DownA, Slot::SharedA);
+        let subsets = self.sorted_content(Slot::DownA, b);
+        let down = self.marks.get(Slot::DownA);
+        let mut overlaps: Vec<u32> = self
+            .marks
+            .get(Slot::SharedA)
+            .seen()
+            .iter()
+            .copied()
+            .filter(|&v| !down.contains(v))
+            .collect();
+        overlaps.sort_unstable();
+        (subsets, overlaps.into_iter().map(ClauseIdx).collect())
+    }
+
     /// The relation of `a` to `b`.
     pub(super) fn relation(&mut self, a: u32, b: u32) -> Answer {
         if a == b {
@@ -900,6 +919,21 @@ impl Network {
             return (Vec::new(), Vec::new());
         }
         Search::new(self, &[]).supersets_and_overlaps(a.0)
+    }
+
+    /// Where evidence for `b` carries (DESIGN §3), the mirror of
+    /// [`Network::supersets_and_overlaps`]: the clauses `c ≠ b` with
+    /// `c ⊆ b` entailed (so `b` met makes them met), then the other clauses
+    /// `c ≠ b` entailed to share obligations with `b` (so `b` met makes them
+    /// partial), each in index order. `c` is in the first list exactly when
+    /// `b` is in the first list of `supersets_and_overlaps(c)`, and likewise
+    /// for the second: this answers from `b`'s side what inverting those
+    /// lists over every clause answers, with two searches instead of all.
+    pub fn subsets_and_overlaps(&self, b: ClauseIdx) -> CarrySets {
+        if !self.is_consistent() || !self.contains(b) {
+            return (Vec::new(), Vec::new());
+        }
+        Search::new(self, &[]).subsets_and_overlaps(b.0)
     }
 
     /// [`Network::supersets_and_overlaps`] of every clause, in index order,
