@@ -330,14 +330,31 @@ pub fn resolve(
     mut files: Vec<(FileId, ast::File)>,
     options: ResolveOptions,
 ) -> Loaded {
+    let timings = std::env::var_os("REFMAP_TIMINGS").is_some();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        if timings {
+            eprintln!(
+                "refmap timings:   {what} {:.3} s",
+                clock.elapsed().as_secs_f64()
+            );
+        }
+        clock = std::time::Instant::now();
+    };
     let mut r = check::Resolver::new();
     r.declare(&files);
+    lap("declare names");
     r.resolve_links(&mut files);
+    lap("resolve links");
     r.resolve_rules();
     r.check_tests(&files);
+    lap("resolve rules and tests");
     // The trees are no longer needed: free them before the network is built.
     drop(files);
-    r.finish(sources, options)
+    lap("free syntax trees");
+    let loaded = r.finish(sources, options);
+    lap("build and check the network");
+    loaded
 }
 
 /// Builds the mapper input from resolved clauses and links.
