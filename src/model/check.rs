@@ -48,6 +48,31 @@ impl Resolver {
 
     /// First pass: every referential, clause and evidence type gets its name.
     pub(super) fn declare(&mut self, files: &[(FileId, ast::File)]) {
+        fn count(clauses: &[ast::Clause]) -> usize {
+            clauses
+                .iter()
+                .map(|c| {
+                    1 + c
+                        .items()
+                        .iter()
+                        .map(|item| match item {
+                            ast::ClauseItem::Clause(sub) => count(std::slice::from_ref(sub)),
+                            _ => 0,
+                        })
+                        .sum::<usize>()
+                })
+                .sum()
+        }
+        let clauses: usize = files
+            .iter()
+            .flat_map(|(_, tree)| &tree.items)
+            .map(|item| match item {
+                ast::Item::Referential(r) => count(&r.clauses),
+                _ => 0,
+            })
+            .sum();
+        self.clauses.reserve(clauses);
+        self.clause_index.reserve(clauses);
         for (file, tree) in files {
             for item in &tree.items {
                 match item {
