@@ -51,7 +51,7 @@ use refmap::date::Date;
 use refmap::evaluate::{Detail, Evaluator, Report};
 use refmap::inventory::Inventory;
 use refmap::load::{self, Options};
-use refmap::mapper::{ClauseIdx, LinkInput, Network, NetworkInput};
+use refmap::mapper::{ClauseIdx, Network, NetworkInput};
 use refmap::model::{Loaded, ResolveOptions, Rulebook};
 use refmap::query::{self, Kinship};
 use refmap::source::SourceMap;
@@ -283,29 +283,6 @@ impl Workload {
 
     fn pivot(&self) -> &str {
         self.expected["pivot"].as_str().unwrap()
-    }
-}
-
-/// The mapper input of a loaded rulebook, as resolution builds it.
-fn network_input(book: &Rulebook) -> NetworkInput {
-    NetworkInput {
-        clause_count: book.clauses.len(),
-        hierarchy: book
-            .clauses
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| c.parent.map(|p| (ClauseIdx(i as u32), p)))
-            .collect(),
-        links: book
-            .links
-            .iter()
-            .map(|l| LinkInput {
-                a: l.a,
-                relation: l.relation,
-                b: l.b,
-                strength: l.strength,
-            })
-            .collect(),
     }
 }
 
@@ -689,7 +666,7 @@ fn bench_workload(c: &mut Criterion, w: &Workload) {
         book,
         inventories: load_inventories(w, book),
         evaluator,
-        input: network_input(book),
+        input: book.network_input(),
         pairs: relate_pairs(book, 2_000),
         equivalents: w.expected["equivalents"]
             .as_object()

@@ -234,6 +234,13 @@ impl Loaded {
 }
 
 impl Rulebook {
+    /// What the mapper's network was built from: the clause hierarchy and
+    /// every link, for rebuilding it (with another `--min-strength`, or to
+    /// time the mapper alone).
+    pub fn network_input(&self) -> NetworkInput {
+        network_input(&self.clauses, &self.links)
+    }
+
     /// The clause with key `REF:ID`.
     pub fn clause_by_key(&self, key: &str) -> Option<ClauseIdx> {
         self.clause_index.get(key).copied()
