@@ -11,10 +11,16 @@
 //! met), so the loop ends after at most two rises per clause.
 //!
 //! An [`Evaluator`] holds what depends on the rulebook alone (orders,
-//! entailed supersets and overlaps of each clause), so evaluating many
-//! inventories against one rulebook pays for it once.
+//! entailed supersets and overlaps of each clause, a compact view of each
+//! clause), so evaluating many inventories against one rulebook pays for it
+//! once; the per-inventory columns are kept on each thread from one
+//! inventory to the next. The first pass of the fixpoint steps only the
+//! clauses something is known of (a rule, sub-clauses, an assessment, a
+//! carry-over), so most of an inventory's cost follows what it touches
+//! rather than the size of the rulebook.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
@@ -155,18 +161,131 @@ pub struct Evaluator<'b> {
     book: &'b Rulebook,
     /// Children before parents.
     post_order: Vec<ClauseIdx>,
+    /// What the per-inventory passes read of each clause, so that they read
+    /// a few bytes, not the clause.
+    nodes: Vec<Node>,
+    /// The places in `post_order` the first pass steps whatever the
+    /// inventory, as bits: clauses with a rule or sub-clauses, and clauses
+    /// a rule names.
+    always: Vec<u64>,
+    /// The clauses in post-order the first pass steps only when something
+    /// is found for them (not in `always`), as bits by clause.
+    plain: Vec<u64>,
+    /// Whether some clause has `applies if`.
+    conditional: bool,
     /// Entailed strict supersets of each clause (A ⊆ B, B ≠ A).
     supersets: Vec<Vec<ClauseIdx>>,
     /// For each X, the clauses having X among their supersets (where X's
     /// being met carries `met`).
-    carried_met_to: Vec<Vec<ClauseIdx>>,
+    carried_met_to: Lists,
     /// For each X, the clauses having X among their overlaps (where X's
     /// being met carries `partial`).
-    carried_partial_to: Vec<Vec<ClauseIdx>>,
+    carried_partial_to: Lists,
     /// For each X, the clauses whose `requires` names `clause X`.
     referenced_by: Vec<Vec<ClauseIdx>>,
     /// Referentials sorted by id, each with its clauses in tree order.
     layout: Vec<(String, Vec<ClauseIdx>)>,
+}
+
+/// One clause as the per-inventory passes see it.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    /// Its parent ([`NO_CLAUSE`] for a top-level clause).
+    parent: u32,
+    /// Its parent's place in post-order ([`NO_CLAUSE`] for none).
+    parent_place: u32,
+    /// Its place in post-order ([`NO_CLAUSE`] for none).
+    place: u32,
+    /// The first 16 bytes of its key (see [`key_prefix`]).
+    key_prefix: [u64; 2],
+    /// Its referential's place in the layout ([`NO_CLAUSE`] for none).
+    referential: u32,
+    /// [`REQUIRES`], [`CHILDREN`], [`APPLIES`], [`NAMED`].
+    shape: u8,
+}
+
+/// The clause has a `requires` rule.
+const REQUIRES: u8 = 1;
+/// The clause has sub-clauses.
+const CHILDREN: u8 = 2;
+/// The clause has an `applies if` condition.
+const APPLIES: u8 = 4;
+/// Some clause's rule names this one.
+const NAMED: u8 = 8;
+
+/// A clause that evidence carries to, with its place in post-order.
+#[derive(Debug, Clone, Copy)]
+struct Target {
+    clause: ClauseIdx,
+    /// Its place in post-order ([`NO_CLAUSE`] for none).
+    place: u32,
+}
+
+/// A list of targets for each clause, all in one vector.
+struct Lists {
+    /// Where each clause's list starts in `items` (one more at the end).
+    start: Vec<u32>,
+    items: Vec<Target>,
+}
+
+/// Whether bit `i` is set.
+fn bit(bits: &[u64], i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
+}
+
+/// Sets bit `i`.
+fn set_bit(bits: &mut [u64], i: usize) {
+    if let Some(w) = bits.get_mut(i / 64) {
+        *w |= 1 << (i % 64);
+    }
+}
+
+impl Lists {
+    /// For each clause X, the clauses C having X in `lists[C]`, by C.
+    fn inverse(lists: &[Vec<ClauseIdx>], nodes: &[Node]) -> Self {
+        let n = nodes.len();
+        let mut start = vec![0u32; n + 1];
+        for x in lists.iter().flatten() {
+            if let Some(k) = start.get_mut(x.0 as usize + 1) {
+                *k += 1;
+            }
+        }
+        let mut total = 0u32;
+        for k in &mut start {
+            total += *k;
+            *k = total;
+        }
+        let mut free = start.clone();
+        let empty = Target {
+            clause: ClauseIdx(NO_CLAUSE),
+            place: NO_CLAUSE,
+        };
+        let mut items = vec![empty; total as usize];
+        for (c, (list, node)) in lists.iter().zip(nodes).enumerate() {
+            let target = Target {
+                clause: ClauseIdx(u32::try_from(c).unwrap_or(NO_CLAUSE)),
+                place: node.place,
+            };
+            for x in list {
+                if let (Some(at), Some(_)) =
+                    (free.get_mut(x.0 as usize), start.get(x.0 as usize + 1))
+                {
+                    if let Some(item) = items.get_mut(*at as usize) {
+                        *item = target;
+                    }
+                    *at += 1;
+                }
+            }
+        }
+        Lists { start, items }
+    }
+
+    fn of(&self, i: usize) -> &[Target] {
+        match (self.start.get(i), self.start.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.items.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
 }
 
 fn rank(s: Status) -> u8 {
@@ -177,7 +296,7 @@ fn rank(s: Status) -> u8 {
     }
 }
 
-/// Sentinel for "no clause" in the compact `via` column.
+/// Sentinel for "no clause" in the compact columns.
 const NO_CLAUSE: u32 = u32::MAX;
 
 /// The not-met finding that capped a clause, with what would have met it.
@@ -188,29 +307,206 @@ struct Cap {
     via: u32,
 }
 
-/// Statuses of every clause, in compact columns (no strings): what the
-/// fixpoint computes. Details (evidence ids, missing parts, proofs) are
-/// derived afterwards, only for the clauses reported.
-struct Solution {
-    status: Vec<Status>,
-    basis: Vec<Basis>,
-    via: Vec<u32>,
-    capped: Vec<Option<Cap>>,
-    /// Best clause met on its own basis among each clause's entailed
-    /// supersets, as (priority, index): assessment/evidence before
-    /// sub-clauses, then lowest index. Pushed by the sources themselves.
-    met_source: Vec<Option<(u8, u32)>>,
-    /// The same among each clause's entailed overlaps.
-    partial_source: Vec<Option<(u8, u32)>>,
+/// One clause's facts and solution for one inventory, in compact form (no
+/// strings). Details (evidence ids, missing parts, proofs) are derived
+/// afterwards, only for the clauses reported.
+#[derive(Debug, Clone, Copy)]
+struct State {
+    status: Status,
+    basis: Basis,
+    /// The clause it is carried from ([`NO_CLAUSE`] for none).
+    via: u32,
+    /// The not-met finding capping it ([`NO_CLAUSE`] for none), with
+    /// what would have met it.
+    capped: u32,
+    capped_basis: Basis,
+    capped_via: u32,
+    /// Best clause met on its own basis among its entailed supersets
+    /// ([`NO_CLAUSE`] for none), with its priority: assessment/evidence (0)
+    /// before sub-clauses (1), then lowest key. Pushed by the sources
+    /// themselves.
+    met_source: u32,
+    met_priority: u8,
+    /// The same among its entailed overlaps.
+    partial_source: u32,
+    partial_priority: u8,
+    /// Whether it applies.
+    applicable: bool,
+    /// Place of its assessment in the inventory ([`NO_CLAUSE`] for none;
+    /// one per clause: the loader refuses two).
+    assessed: u32,
+    /// The first finding (by clause key) within it: it may not be met
+    /// ([`NO_CLAUSE`] for none).
+    cap: u32,
+    /// Whether it is waiting in the queue.
+    queued: bool,
+    /// INVARIANT: its rank only rises, and its status changes at an equal
+    /// rank at most twice before it first rises, so the fixpoint ends.
+    sideways: u8,
 }
 
-/// Per-inventory facts the fixpoint reads.
-struct Facts<'a> {
-    ctx: Context<'a>,
-    applicable: Vec<bool>,
-    /// Each clause's assessment, if any (one per clause: the loader refuses two).
-    assessed: Vec<Option<&'a crate::inventory::Assessment>>,
-    cap: Vec<Option<ClauseIdx>>,
+impl State {
+    const INITIAL: State = State {
+        status: Status::Unknown,
+        basis: Basis::None,
+        via: NO_CLAUSE,
+        capped: NO_CLAUSE,
+        capped_basis: Basis::None,
+        capped_via: NO_CLAUSE,
+        met_source: NO_CLAUSE,
+        met_priority: 0,
+        partial_source: NO_CLAUSE,
+        partial_priority: 0,
+        applicable: true,
+        assessed: NO_CLAUSE,
+        cap: NO_CLAUSE,
+        queued: false,
+        sideways: 0,
+    };
+
+    fn capped(&self) -> Option<Cap> {
+        (self.capped != NO_CLAUSE).then_some(Cap {
+            finding: ClauseIdx(self.capped),
+            basis: self.capped_basis,
+            via: self.capped_via,
+        })
+    }
+
+    fn set_capped(&mut self, cap: Option<Cap>) {
+        (self.capped, self.capped_basis, self.capped_via) = match cap {
+            Some(k) => (k.finding.0, k.basis, k.via),
+            None => (NO_CLAUSE, Basis::None, NO_CLAUSE),
+        };
+    }
+}
+
+/// Per-inventory work space, kept from one inventory to the next on each
+/// thread so that evaluating many inventories does not allocate again.
+#[derive(Default)]
+struct Scratch {
+    states: Vec<State>,
+    /// Statuses counted per referential of the layout, kept as they change:
+    /// met, partial, not met, not applicable, unknown.
+    counts: Vec<[usize; 5]>,
+    /// Whether some clause was ever capped.
+    any_capped: bool,
+    agenda: Agenda,
+}
+
+impl Scratch {
+    /// Every clause back to its initial state.
+    fn reset(&mut self, evaluator: &Evaluator<'_>) {
+        self.states.clear();
+        self.states
+            .resize(evaluator.book.clauses.len(), State::INITIAL);
+        self.counts.clear();
+        self.counts.extend(
+            evaluator
+                .layout
+                .iter()
+                .map(|(_, order)| [0, 0, 0, 0, order.len()]),
+        );
+        self.any_capped = false;
+        self.agenda.reset(&evaluator.always);
+    }
+
+    fn state(&self, c: ClauseIdx) -> Option<&State> {
+        self.states.get(c.0 as usize)
+    }
+}
+
+/// The slot of a status in [`Scratch::counts`].
+fn slot(s: Status) -> usize {
+    match s {
+        Status::Met => 0,
+        Status::Partial => 1,
+        Status::NotMet => 2,
+        Status::NotApplicable => 3,
+        Status::Unknown => 4,
+    }
+}
+
+/// The order in which the fixpoint steps clauses: every clause in
+/// post-order (the first pass), then the clauses woken again, in the order
+/// woken. The first pass leaves out the clauses that stepping would leave
+/// as they are (see [`Evaluator::solve`]).
+#[derive(Default)]
+struct Agenda {
+    /// The places in post-order the first pass has yet to step, as bits.
+    pending: Vec<u64>,
+    /// The word of `pending` the first pass is at.
+    word: usize,
+    /// Whether the first pass is still going.
+    first_pass: bool,
+    /// The place of the clause the first pass is stepping.
+    cursor: u32,
+    queue: VecDeque<ClauseIdx>,
+}
+
+impl Agenda {
+    fn reset(&mut self, always: &[u64]) {
+        self.pending.clear();
+        self.pending.extend_from_slice(always);
+        self.word = 0;
+        self.first_pass = true;
+        self.cursor = 0;
+        self.queue.clear();
+    }
+
+    /// Has the first pass step the clause at `place` of post-order.
+    fn mark(&mut self, place: u32) {
+        set_bit(&mut self.pending, place as usize);
+    }
+
+    /// The next clause to step, and whether it is the first pass's step.
+    fn next(
+        &mut self,
+        post_order: &[ClauseIdx],
+        states: &mut [State],
+    ) -> Option<(ClauseIdx, bool)> {
+        while self.first_pass {
+            let Some(bits) = self.pending.get_mut(self.word) else {
+                self.first_pass = false;
+                break;
+            };
+            if *bits == 0 {
+                self.word += 1;
+                continue;
+            }
+            let at = self.word * 64 + bits.trailing_zeros() as usize;
+            *bits &= *bits - 1;
+            self.cursor = u32::try_from(at).unwrap_or(NO_CLAUSE);
+            if let Some(&c) = post_order.get(at) {
+                return Some((c, true));
+            }
+        }
+        let c = self.queue.pop_front()?;
+        if let Some(st) = states.get_mut(c.0 as usize) {
+            st.queued = false;
+        }
+        Some((c, false))
+    }
+
+    /// Has `d`, at `place` in post-order, stepped again: by the first pass
+    /// when it has not reached it yet, else at the end of the queue unless
+    /// it is already there. A clause in no tree is never stepped.
+    fn wake(&mut self, d: ClauseIdx, place: u32, states: &mut [State]) {
+        if place == NO_CLAUSE {
+            return;
+        }
+        if self.first_pass && place > self.cursor {
+            self.mark(place);
+        } else if let Some(st) = states.get_mut(d.0 as usize) {
+            if !st.queued {
+                st.queued = true;
+                self.queue.push_back(d);
+            }
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 /// How much of a report to build.
@@ -235,24 +531,14 @@ impl<'b> Evaluator<'b> {
             post_order.extend(order.iter().rev().copied());
             layout.push((r.to_string(), order));
         }
-        let mut supersets = Vec::with_capacity(n);
-        let mut carried_met_to = vec![Vec::new(); n];
-        let mut carried_partial_to = vec![Vec::new(); n];
+        let (supersets, overlaps): (Vec<_>, Vec<_>) = book
+            .network
+            .all_supersets_and_overlaps()
+            .into_iter()
+            .unzip();
         let mut referenced_by = vec![Vec::new(); n];
-        let carry_sets = book.network.all_supersets_and_overlaps();
-        for (i, (sup, over)) in carry_sets.into_iter().enumerate() {
+        for i in 0..n {
             let c = ClauseIdx(u32::try_from(i).unwrap_or(u32::MAX));
-            for &b in &sup {
-                if let Some(list) = carried_met_to.get_mut(b.0 as usize) {
-                    list.push(c);
-                }
-            }
-            for &b in &over {
-                if let Some(list) = carried_partial_to.get_mut(b.0 as usize) {
-                    list.push(c);
-                }
-            }
-            supersets.push(sup);
             if let Some(expr) = book.clauses.get(i).and_then(|k| k.requires.as_ref()) {
                 let mut named = Vec::new();
                 clause_refs(book, expr, &mut named);
@@ -265,12 +551,71 @@ impl<'b> Evaluator<'b> {
                 }
             }
         }
+        let mut nodes: Vec<Node> = book
+            .clauses
+            .iter()
+            .zip(&referenced_by)
+            .map(|(k, named)| {
+                let mut shape = 0;
+                if k.requires.is_some() {
+                    shape |= REQUIRES;
+                }
+                if !k.children.is_empty() {
+                    shape |= CHILDREN;
+                }
+                if k.applies.is_some() {
+                    shape |= APPLIES;
+                }
+                if !named.is_empty() {
+                    shape |= NAMED;
+                }
+                Node {
+                    parent: k.parent.map_or(NO_CLAUSE, |p| p.0),
+                    parent_place: NO_CLAUSE,
+                    place: NO_CLAUSE,
+                    key_prefix: key_prefix(&k.key),
+                    referential: NO_CLAUSE,
+                    shape,
+                }
+            })
+            .collect();
+        for (r, (_, order)) in layout.iter().enumerate() {
+            for c in order {
+                if let Some(node) = nodes.get_mut(c.0 as usize) {
+                    node.referential = u32::try_from(r).unwrap_or(NO_CLAUSE);
+                }
+            }
+        }
+        let mut always = vec![0u64; post_order.len().div_ceil(64)];
+        let mut plain = vec![0u64; n.div_ceil(64)];
+        for (at, c) in post_order.iter().enumerate() {
+            let Some(node) = nodes.get_mut(c.0 as usize) else {
+                continue;
+            };
+            node.place = u32::try_from(at).unwrap_or(NO_CLAUSE);
+            if node.shape & (REQUIRES | CHILDREN | NAMED) != 0 {
+                set_bit(&mut always, at);
+            } else if node.place != NO_CLAUSE {
+                set_bit(&mut plain, c.0 as usize);
+            }
+        }
+        for i in 0..nodes.len() {
+            let parent = nodes.get(i).map_or(NO_CLAUSE, |k| k.parent);
+            let parent_place = nodes.get(parent as usize).map_or(NO_CLAUSE, |k| k.place);
+            if let Some(node) = nodes.get_mut(i) {
+                node.parent_place = parent_place;
+            }
+        }
         Evaluator {
             book,
             post_order,
+            conditional: nodes.iter().any(|k| k.shape & APPLIES != 0),
+            carried_met_to: Lists::inverse(&supersets, &nodes),
+            carried_partial_to: Lists::inverse(&overlaps, &nodes),
+            nodes,
+            always,
+            plain,
             supersets,
-            carried_met_to,
-            carried_partial_to,
             referenced_by,
             layout,
         }
@@ -288,187 +633,226 @@ impl<'b> Evaluator<'b> {
 
     /// Evaluates one inventory as of `as_of`, building the report to `detail`.
     pub fn evaluate_with(&self, inventory: &Inventory, as_of: Date, detail: Detail) -> Report {
-        let facts = self.facts(inventory, as_of);
-        let solution = self.solve(&facts);
-        self.report(inventory, as_of, &facts, &solution, detail)
+        let run = |s: &mut Scratch| {
+            let ctx = Context::new(self.book, inventory, as_of);
+            self.facts(inventory, s);
+            self.solve(&ctx, inventory, s);
+            self.report(inventory, as_of, &ctx, s, detail)
+        };
+        SCRATCH
+            .try_with(|cell| match cell.try_borrow_mut() {
+                Ok(mut s) => run(&mut s),
+                Err(_) => run(&mut Scratch::default()),
+            })
+            .unwrap_or_else(|_| run(&mut Scratch::default()))
     }
 
-    fn facts<'a>(&self, inventory: &'a Inventory, as_of: Date) -> Facts<'a>
-    where
-        'b: 'a,
-    {
+    fn place(&self, c: ClauseIdx) -> u32 {
+        self.nodes.get(c.0 as usize).map_or(NO_CLAUSE, |k| k.place)
+    }
+
+    /// Whether clause `a`'s key sorts before clause `b`'s.
+    fn key_before(&self, a: ClauseIdx, b: ClauseIdx) -> bool {
+        let prefix = |c: ClauseIdx| self.nodes.get(c.0 as usize).map(|k| k.key_prefix);
+        match (prefix(a), prefix(b)) {
+            (Some(x), Some(y)) if x != y => x < y,
+            _ => self.book.key(a) < self.book.key(b),
+        }
+    }
+
+    /// The per-inventory facts the fixpoint reads: applicability,
+    /// assessments, caps.
+    fn facts(&self, inventory: &Inventory, s: &mut Scratch) {
         let book = self.book;
-        let n = book.clauses.len();
-        // Applicability, top-down (a sub-clause of an inapplicable clause is inapplicable).
-        let mut applicable = vec![true; n];
-        for &c in self.post_order.iter().rev() {
-            let Some(clause) = book.clause(c) else {
-                continue;
-            };
-            let parent_ok = clause
-                .parent
-                .is_none_or(|p| applicable.get(p.0 as usize).copied().unwrap_or(true));
-            let own = clause.applies.as_ref().is_none_or(|cond| {
-                eval_cond(cond, &|f| inventory.profile.get(f).cloned()) != Some(false)
-            });
-            if let Some(a) = applicable.get_mut(c.0 as usize) {
-                *a = parent_ok && own;
+        s.reset(self);
+        // Applicability, top-down (a sub-clause of an inapplicable clause
+        // is inapplicable): all apply when no clause has a condition.
+        if self.conditional {
+            for &c in self.post_order.iter().rev() {
+                let i = c.0 as usize;
+                let Some(node) = self.nodes.get(i) else {
+                    continue;
+                };
+                let parent_ok = node.parent == NO_CLAUSE
+                    || s.states
+                        .get(node.parent as usize)
+                        .is_none_or(|p| p.applicable);
+                let own = node.shape & APPLIES == 0
+                    || book
+                        .clause(c)
+                        .and_then(|k| k.applies.as_ref())
+                        .is_none_or(|cond| {
+                            eval_cond(cond, &|f| inventory.profile.get(f).cloned()) != Some(false)
+                        });
+                if !(parent_ok && own) {
+                    if let Some(st) = s.states.get_mut(i) {
+                        st.applicable = false;
+                        s.agenda.mark(node.place);
+                    }
+                }
             }
         }
-        let mut assessed: Vec<Option<&crate::inventory::Assessment>> = vec![None; n];
-        for a in &inventory.assessments {
-            if let Some(slot) = assessed.get_mut(a.clause.0 as usize) {
-                *slot = Some(a);
+        for (k, a) in inventory.assessments.iter().enumerate() {
+            if let Some(st) = s.states.get_mut(a.clause.0 as usize) {
+                st.assessed = u32::try_from(k).unwrap_or(NO_CLAUSE);
+                s.agenda.mark(self.place(a.clause));
             }
         }
         // Clauses containing a clause found not met may not be met; the
         // finding reported is the first by clause key, whatever the order
         // of files.
-        let mut findings: Vec<ClauseIdx> = assessed
+        let mut findings: Vec<ClauseIdx> = inventory
+            .assessments
             .iter()
             .enumerate()
-            .filter(|(_, a)| a.is_some_and(|a| a.status == Status::NotMet))
-            .map(|(x, _)| ClauseIdx(u32::try_from(x).unwrap_or(u32::MAX)))
+            .filter(|(k, a)| {
+                a.status == Status::NotMet
+                    && s.state(a.clause)
+                        .is_some_and(|st| st.assessed as usize == *k)
+            })
+            .map(|(_, a)| a.clause)
             .collect();
-        findings.sort_by(|a, b| book.key(*a).cmp(book.key(*b)));
-        let mut cap: Vec<Option<ClauseIdx>> = vec![None; n];
+        findings.sort_by(|a, b| book.key(*a).cmp(book.key(*b)).then(a.cmp(b)));
         for x in findings {
             for y in self.supersets.get(x.0 as usize).into_iter().flatten() {
-                if let Some(slot) = cap.get_mut(y.0 as usize) {
-                    if slot.is_none() {
-                        *slot = Some(x);
+                if let Some(st) = s.states.get_mut(y.0 as usize) {
+                    if st.cap == NO_CLAUSE {
+                        st.cap = x.0;
                     }
                 }
             }
-        }
-        Facts {
-            ctx: Context::new(book, inventory, as_of),
-            applicable,
-            assessed,
-            cap,
         }
     }
 
     /// The least fixpoint, by a worklist: a clause is recomputed when
     /// something it reads changes (a sub-clause, a clause its rule names, a
     /// clause that carries to it).
-    fn solve(&self, facts: &Facts<'_>) -> Solution {
-        let n = self.book.clauses.len();
-        let mut sol = Solution {
-            status: vec![Status::Unknown; n],
-            basis: vec![Basis::None; n],
-            via: vec![NO_CLAUSE; n],
-            capped: vec![None; n],
-            met_source: vec![None; n],
-            partial_source: vec![None; n],
-        };
-        let mut queued = vec![true; n];
-        let mut visited = vec![false; n];
-        // INVARIANT: a clause's rank only rises, and its status changes at an
-        // equal rank at most twice before it first rises, so the loop ends.
-        let mut sideways = vec![0u8; n];
-        // The queue is every clause in post-order, then the clauses woken
-        // again, in the order woken.
-        let mut initial = self.post_order.iter().copied();
-        let mut queue: std::collections::VecDeque<ClauseIdx> = std::collections::VecDeque::new();
-        while let Some(c) = initial.next().or_else(|| queue.pop_front()) {
+    ///
+    /// The first pass steps only the clauses with a rule or sub-clauses,
+    /// the clauses a rule names, and the clauses something was found for
+    /// (inapplicable, assessed, carried to before the pass reaches them).
+    /// Stepping any other clause would leave it as it starts and wake only
+    /// its parent, which the pass steps later anyway.
+    fn solve(&self, ctx: &Context<'_>, inventory: &Inventory, s: &mut Scratch) {
+        let Scratch {
+            states,
+            counts,
+            any_capped,
+            agenda,
+        } = s;
+        while let Some((c, first)) = agenda.next(&self.post_order, states) {
             let i = c.0 as usize;
-            if let Some(q) = queued.get_mut(i) {
-                *q = false;
-            }
-            let (status, basis, via, capped) = self.step(c, facts, &sol);
-            let old_status = sol.status.get(i).copied().unwrap_or(Status::Unknown);
-            let old_basis = sol.basis.get(i).copied().unwrap_or(Basis::None);
-            let first = !visited.get(i).copied().unwrap_or(true);
-            if let Some(v) = visited.get_mut(i) {
-                *v = true;
-            }
+            let Some(node) = self.nodes.get(i) else {
+                continue;
+            };
+            let (status, basis, via, capped) = self.step(c, node, ctx, inventory, states);
+            let Some(st) = states.get_mut(i) else {
+                continue;
+            };
+            *any_capped |= capped.is_some();
+            let (old_status, old_basis) = (st.status, st.basis);
             let rose = rank(status) > rank(old_status);
             // Sources are only clauses met on their own basis, so a carried
             // clause may switch to a better source without any cycle: that
             // is not a change its dependents see.
             if !first && !rose && (status, basis) == (old_status, old_basis) {
                 if basis == Basis::Mapping {
-                    if let Some(x) = sol.via.get_mut(i) {
-                        *x = via;
-                    }
+                    st.via = via;
                 }
-                if let Some(x) = sol.capped.get_mut(i) {
-                    *x = capped;
-                }
+                st.set_capped(capped);
                 continue;
             }
             let same_rank_change = rank(status) == rank(old_status);
-            let sideways_ok = sideways.get(i).is_some_and(|&k| k < 2);
-            if !(first || rose || (same_rank_change && sideways_ok)) {
+            if !(first || rose || (same_rank_change && st.sideways < 2)) {
                 continue;
             }
             if same_rank_change && !first && !rose {
-                if let Some(k) = sideways.get_mut(i) {
-                    *k += 1;
-                }
+                st.sideways += 1;
             }
             let status_changed = status != old_status;
             let became_source = status == Status::Met
                 && basis != Basis::Mapping
                 && (old_status != Status::Met || old_basis == Basis::Mapping);
-            if let Some(x) = sol.status.get_mut(i) {
-                *x = status;
+            st.status = status;
+            st.basis = basis;
+            st.via = via;
+            st.set_capped(capped);
+            if status_changed {
+                count(counts, node.referential, old_status, status);
             }
-            if let Some(x) = sol.basis.get_mut(i) {
-                *x = basis;
-            }
-            if let Some(x) = sol.via.get_mut(i) {
-                *x = via;
-            }
-            if let Some(x) = sol.capped.get_mut(i) {
-                *x = capped;
-            }
-            let mut wake = |d: ClauseIdx, queue: &mut std::collections::VecDeque<ClauseIdx>| {
-                if let Some(q) = queued.get_mut(d.0 as usize) {
-                    if !*q {
-                        *q = true;
-                        queue.push_back(d);
-                    }
-                }
-            };
             if status_changed || first {
-                if let Some(p) = self.book.clause(c).and_then(|k| k.parent) {
-                    wake(p, &mut queue);
+                if node.parent != NO_CLAUSE {
+                    agenda.wake(ClauseIdx(node.parent), node.parent_place, states);
                 }
-                for &d in self.referenced_by.get(i).into_iter().flatten() {
-                    wake(d, &mut queue);
+                if node.shape & NAMED != 0 {
+                    for &d in self.referenced_by.get(i).into_iter().flatten() {
+                        agenda.wake(d, self.place(d), states);
+                    }
                 }
             }
             if became_source {
                 let priority = u8::from(basis == Basis::SubClauses);
-                // A clause met by its sub-clauses is met through them: it
-                // justifies nothing below itself.
-                let below_self = |d: ClauseIdx| priority == 1 && is_ancestor(self.book, c, d);
-                let better = |best: Option<(u8, u32)>| {
-                    best.is_none_or(|(p, x)| {
-                        (priority, self.book.key(c)) < (p, self.book.key(ClauseIdx(x)))
-                    })
-                };
-                for (targets, column) in [
-                    (&self.carried_met_to, &mut sol.met_source),
-                    (&self.carried_partial_to, &mut sol.partial_source),
+                for (targets, partial) in [
+                    (&self.carried_met_to, false),
+                    (&self.carried_partial_to, true),
                 ] {
-                    for &d in targets.get(i).into_iter().flatten() {
-                        if below_self(d) {
+                    for t in targets.of(i) {
+                        let d = t.clause;
+                        // A clause met by its sub-clauses is met through
+                        // them: it justifies nothing below itself.
+                        if priority == 1 && self.is_ancestor(c, d) {
                             continue;
                         }
-                        if let Some(best) = column.get_mut(d.0 as usize) {
-                            if better(*best) {
-                                *best = Some((priority, c.0));
-                            }
+                        let Some(target) = states.get_mut(d.0 as usize) else {
+                            continue;
+                        };
+                        let (best, best_priority) = if partial {
+                            (&mut target.partial_source, &mut target.partial_priority)
+                        } else {
+                            (&mut target.met_source, &mut target.met_priority)
+                        };
+                        if *best == NO_CLAUSE
+                            || priority < *best_priority
+                            || (priority == *best_priority && self.key_before(c, ClauseIdx(*best)))
+                        {
+                            (*best, *best_priority) = (c.0, priority);
                         }
-                        wake(d, &mut queue);
+                        // A plain clause the first pass has not reached
+                        // yet, which applies and is not assessed, is only
+                        // carried to: what the pass would find at its
+                        // place depends on its sources alone, nothing reads
+                        // it before (its parent comes later; no rule names
+                        // it) and its step would wake only its parent,
+                        // which the pass steps anyway. So it is settled
+                        // now, again at each source, instead of stepped.
+                        if agenda.first_pass
+                            && t.place > agenda.cursor
+                            && target.applicable
+                            && target.assessed == NO_CLAUSE
+                            && bit(&self.plain, d.0 as usize)
+                        {
+                            let (status, basis, via, capped) =
+                                carry(target, (Status::Unknown, Basis::None));
+                            *any_capped |= capped.is_some();
+                            let old_status = target.status;
+                            target.status = status;
+                            target.basis = basis;
+                            target.via = via;
+                            target.set_capped(capped);
+                            if status != old_status {
+                                let r = self
+                                    .nodes
+                                    .get(d.0 as usize)
+                                    .map_or(NO_CLAUSE, |k| k.referential);
+                                count(counts, r, old_status, status);
+                            }
+                        } else {
+                            agenda.wake(d, t.place, states);
+                        }
                     }
                 }
             }
         }
-        sol
     }
 
     /// One clause's status from the current solution: own basis, then
@@ -476,75 +860,56 @@ impl<'b> Evaluator<'b> {
     fn step(
         &self,
         c: ClauseIdx,
-        facts: &Facts<'_>,
-        sol: &Solution,
+        node: &Node,
+        ctx: &Context<'_>,
+        inventory: &Inventory,
+        states: &[State],
     ) -> (Status, Basis, u32, Option<Cap>) {
-        let i = c.0 as usize;
-        let Some(clause) = self.book.clause(c) else {
+        let Some(st) = states.get(c.0 as usize) else {
             return (Status::Unknown, Basis::None, NO_CLAUSE, None);
         };
-        if !facts.applicable.get(i).copied().unwrap_or(true) {
+        if !st.applicable {
             return (Status::NotApplicable, Basis::None, NO_CLAUSE, None);
         }
-        if let Some(status) = facts.assessed.get(i).copied().flatten().map(|a| a.status) {
-            return self.capped(c, facts, (status, Basis::Assessment, NO_CLAUSE));
+        if let Some(a) = inventory.assessments.get(st.assessed as usize) {
+            return capped(st, (a.status, Basis::Assessment, NO_CLAUSE));
         }
-        let (mut status, mut basis) = if let Some(expr) = &clause.requires {
-            (facts.ctx.status(expr, &sol.status), Basis::Evidence)
-        } else if !clause.children.is_empty() {
-            (
-                aggregate_status(clause, &sol.status, &facts.applicable),
-                Basis::SubClauses,
-            )
+        let rule = if node.shape & REQUIRES != 0 {
+            self.book.clause(c).and_then(|k| k.requires.as_ref())
+        } else {
+            None
+        };
+        let (status, basis) = if let Some(expr) = rule {
+            (ctx.status(expr, states), Basis::Evidence)
+        } else if node.shape & CHILDREN != 0 {
+            let children = self.book.clause(c).map_or(&[][..], |k| &k.children);
+            (aggregate_status(children, states), Basis::SubClauses)
         } else {
             (Status::Unknown, Basis::None)
         };
-        let mut via = NO_CLAUSE;
-        if status != Status::Met && status != Status::NotApplicable {
-            // Sources are clauses met on their own basis: a clause met by
-            // mapping from Z has Z among these candidates too (⊆ and overlap
-            // compose with ⊆), so nothing is lost, and `via` never points at
-            // a clause that is itself carried.
-            if let Some((_, x)) = sol.met_source.get(i).copied().flatten() {
-                (status, basis, via) = (Status::Met, Basis::Mapping, x);
-            } else if rank(status) < 1 {
-                if let Some((_, x)) = sol.partial_source.get(i).copied().flatten() {
-                    (status, basis, via) = (Status::Partial, Basis::Mapping, x);
-                }
-            }
-        }
-        self.capped(c, facts, (status, basis, via))
+        carry(st, (status, basis))
     }
 
-    fn capped(
-        &self,
-        c: ClauseIdx,
-        facts: &Facts<'_>,
-        (status, basis, via): (Status, Basis, u32),
-    ) -> (Status, Basis, u32, Option<Cap>) {
-        if status == Status::Met {
-            if let Some(finding) = facts.cap.get(c.0 as usize).copied().flatten() {
-                return (
-                    Status::Partial,
-                    basis,
-                    via,
-                    Some(Cap {
-                        finding,
-                        basis,
-                        via,
-                    }),
-                );
+    /// Whether `a` is `c` or encloses it in its referential's tree.
+    fn is_ancestor(&self, a: ClauseIdx, c: ClauseIdx) -> bool {
+        let mut x = c.0;
+        loop {
+            if x == a.0 {
+                return true;
+            }
+            match self.nodes.get(x as usize) {
+                Some(k) if k.parent != NO_CLAUSE => x = k.parent,
+                _ => return false,
             }
         }
-        (status, basis, via, None)
     }
 
     fn report(
         &self,
         inventory: &Inventory,
         as_of: Date,
-        facts: &Facts<'_>,
-        sol: &Solution,
+        ctx: &Context<'_>,
+        s: &Scratch,
         detail: Detail,
     ) -> Report {
         let book = self.book;
@@ -552,36 +917,34 @@ impl<'b> Evaluator<'b> {
         let mut clauses = Vec::new();
         let mut contradictions = Vec::new();
         let clause_of = |x: u32| (x != NO_CLAUSE).then_some(ClauseIdx(x));
-        for (r, order) in &self.layout {
-            let mut s = Summary {
-                referential: r.clone(),
-                ..Summary::default()
-            };
+        let assessor = |x: ClauseIdx| {
+            s.state(x)
+                .and_then(|st| inventory.assessments.get(st.assessed as usize))
+                .and_then(|a| a.by.clone())
+        };
+        for (r, (id, order)) in self.layout.iter().enumerate() {
+            let [met, partial, not_met, not_applicable, unknown] =
+                s.counts.get(r).copied().unwrap_or_default();
+            summary.push(Summary {
+                referential: id.clone(),
+                met,
+                partial,
+                not_met,
+                not_applicable,
+                unknown,
+            });
+            if detail == Detail::Summary && !s.any_capped {
+                continue;
+            }
             for &c in order {
-                let i = c.0 as usize;
-                let (Some(&status), Some(&basis), Some(&via)) =
-                    (sol.status.get(i), sol.basis.get(i), sol.via.get(i))
-                else {
+                let Some(st) = s.state(c) else {
                     continue;
                 };
                 let Some(clause) = book.clause(c) else {
                     continue;
                 };
-                match status {
-                    Status::Met => s.met += 1,
-                    Status::Partial => s.partial += 1,
-                    Status::NotMet => s.not_met += 1,
-                    Status::NotApplicable => s.not_applicable += 1,
-                    Status::Unknown => s.unknown += 1,
-                }
-                let capped = sol.capped.get(i).copied().flatten();
+                let capped = st.capped();
                 if let Some(cap) = capped {
-                    let by = facts
-                        .assessed
-                        .get(cap.finding.0 as usize)
-                        .copied()
-                        .flatten()
-                        .and_then(|a| a.by.clone());
                     let steps = book
                         .network
                         .entails_subset(cap.finding, c)
@@ -598,7 +961,7 @@ impl<'b> Evaluator<'b> {
                         assessment: AssessmentRef {
                             clause: book.key(cap.finding).to_string(),
                             status: Status::NotMet,
-                            by,
+                            by: assessor(cap.finding),
                         },
                         clause: clause.key.clone(),
                         basis: cap.basis,
@@ -614,18 +977,16 @@ impl<'b> Evaluator<'b> {
                 if detail == Detail::Summary {
                     continue;
                 }
-                clauses.push(self.clause_result(
+                let result = self.clause_result(
                     c,
                     clause,
-                    status,
-                    basis,
-                    clause_of(via),
-                    capped,
-                    facts,
-                    sol,
-                ));
+                    (st.status, st.basis, clause_of(st.via), capped),
+                    ctx,
+                    &s.states,
+                    assessor(c),
+                );
+                clauses.push(result);
             }
-            summary.push(s);
         }
         Report {
             site: inventory.site.clone(),
@@ -636,26 +997,21 @@ impl<'b> Evaluator<'b> {
         }
     }
 
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one clause's columns of the solution, kept apart on purpose"
-    )]
+    /// One clause's report line; `assessed_by` is who assessed it, if anyone.
     fn clause_result(
         &self,
         c: ClauseIdx,
         clause: &crate::model::Clause,
-        status: Status,
-        basis: Basis,
-        via: Option<ClauseIdx>,
-        capped: Option<Cap>,
-        facts: &Facts<'_>,
-        sol: &Solution,
+        (status, basis, via, capped): (Status, Basis, Option<ClauseIdx>, Option<Cap>),
+        ctx: &Context<'_>,
+        states: &[State],
+        assessed_by: Option<String>,
     ) -> ClauseResult {
         let book = self.book;
         let (evidence, mut missing) = match basis {
             _ if capped.is_some() => (
                 match (&clause.requires, basis) {
-                    (Some(expr), Basis::Evidence) => facts.ctx.eval(expr, &sol.status, 0).evidence,
+                    (Some(expr), Basis::Evidence) => ctx.eval(expr, states, 0).evidence,
                     _ => Vec::new(),
                 },
                 vec![format!(
@@ -667,7 +1023,7 @@ impl<'b> Evaluator<'b> {
             Basis::Assessment => (Vec::new(), vec![format!("an auditor found it {status}")]),
             Basis::Evidence => match &clause.requires {
                 Some(expr) => {
-                    let out = facts.ctx.eval(expr, &sol.status, 0);
+                    let out = ctx.eval(expr, states, 0);
                     let missing = if status == Status::Met {
                         Vec::new()
                     } else {
@@ -679,15 +1035,15 @@ impl<'b> Evaluator<'b> {
             },
             Basis::SubClauses => (
                 Vec::new(),
-                aggregate_missing(book, clause, &sol.status, &facts.applicable),
+                aggregate_missing(book, &clause.children, states),
             ),
             Basis::Mapping if status == Status::Met => (Vec::new(), Vec::new()),
             // A partial carry still shows what the clause's own basis misses.
             Basis::Mapping => match &clause.requires {
-                Some(expr) => (Vec::new(), facts.ctx.eval(expr, &sol.status, 0).missing),
+                Some(expr) => (Vec::new(), ctx.eval(expr, states, 0).missing),
                 None if !clause.children.is_empty() => (
                     Vec::new(),
-                    aggregate_missing(book, clause, &sol.status, &facts.applicable),
+                    aggregate_missing(book, &clause.children, states),
                 ),
                 None => (
                     Vec::new(),
@@ -720,7 +1076,7 @@ impl<'b> Evaluator<'b> {
                 .get(c.0 as usize)
                 .into_iter()
                 .flatten()
-                .filter(|x| !is_ancestor(book, **x, c))
+                .filter(|x| !self.is_ancestor(**x, c))
                 .map(|x| book.key(*x).to_string())
                 .collect()
         };
@@ -749,18 +1105,77 @@ impl<'b> Evaluator<'b> {
             proof: proof(book, &steps),
             missing,
             assessed_by: if basis == Basis::Assessment {
-                facts
-                    .assessed
-                    .get(c.0 as usize)
-                    .copied()
-                    .flatten()
-                    .and_then(|a| a.by.clone())
+                assessed_by
             } else {
                 None
             },
             carriers,
         }
     }
+}
+
+/// A clause's own status then carry-over, then the cap of a not-met finding.
+fn carry(
+    st: &State,
+    (mut status, mut basis): (Status, Basis),
+) -> (Status, Basis, u32, Option<Cap>) {
+    let mut via = NO_CLAUSE;
+    if status != Status::Met && status != Status::NotApplicable {
+        // Sources are clauses met on their own basis: a clause met by
+        // mapping from Z has Z among these candidates too (⊆ and overlap
+        // compose with ⊆), so nothing is lost, and `via` never points at
+        // a clause that is itself carried.
+        if st.met_source != NO_CLAUSE {
+            (status, basis, via) = (Status::Met, Basis::Mapping, st.met_source);
+        } else if rank(status) < 1 && st.partial_source != NO_CLAUSE {
+            (status, basis, via) = (Status::Partial, Basis::Mapping, st.partial_source);
+        }
+    }
+    capped(st, (status, basis, via))
+}
+
+/// Moves a clause of referential `r` from one status to another in the counts.
+fn count(counts: &mut [[usize; 5]], r: u32, from: Status, to: Status) {
+    if let Some(k) = counts.get_mut(r as usize) {
+        if let Some(x) = k.get_mut(slot(from)) {
+            *x = x.saturating_sub(1);
+        }
+        if let Some(x) = k.get_mut(slot(to)) {
+            *x += 1;
+        }
+    }
+}
+
+/// A status capped at `partial` when a not-met finding is within the clause.
+fn capped(
+    st: &State,
+    (status, basis, via): (Status, Basis, u32),
+) -> (Status, Basis, u32, Option<Cap>) {
+    if status == Status::Met && st.cap != NO_CLAUSE {
+        return (
+            Status::Partial,
+            basis,
+            via,
+            Some(Cap {
+                finding: ClauseIdx(st.cap),
+                basis,
+                via,
+            }),
+        );
+    }
+    (status, basis, via, None)
+}
+
+/// The first 16 bytes of a key as two numbers (zeros after its end): keys
+/// in order have prefixes in order, so most keys compare as integers.
+fn key_prefix(key: &str) -> [u64; 2] {
+    let mut bytes = [0u8; 16];
+    for (b, k) in bytes.iter_mut().zip(key.bytes()) {
+        *b = k;
+    }
+    let (hi, lo) = bytes.split_at(8);
+    let word = |half: &[u8]| half.iter().fold(0u64, |w, &b| (w << 8) | u64::from(b));
+    [word(hi), word(lo)]
 }
 
 /// The clauses a rule names with `clause X`.
@@ -781,44 +1196,29 @@ fn clause_refs(book: &Rulebook, e: &Expr, out: &mut Vec<ClauseIdx>) {
     }
 }
 
-/// Whether `a` is `c` or encloses it in its referential's tree.
-fn is_ancestor(book: &Rulebook, a: ClauseIdx, c: ClauseIdx) -> bool {
-    let mut cur = Some(c);
-    while let Some(x) = cur {
-        if x == a {
-            return true;
-        }
-        cur = book.clause(x).and_then(|k| k.parent);
-    }
-    false
-}
-
-/// The applicable sub-clauses of a clause.
+/// The applicable ones of some sub-clauses, with their statuses.
 fn applicable_children<'c>(
-    clause: &'c crate::model::Clause,
-    applicable: &'c [bool],
-) -> impl Iterator<Item = ClauseIdx> + 'c {
-    clause
-        .children
+    children: &'c [ClauseIdx],
+    states: &'c [State],
+) -> impl Iterator<Item = (ClauseIdx, Status)> + 'c {
+    children
         .iter()
-        .copied()
-        .filter(|k| applicable.get(k.0 as usize).copied().unwrap_or(true))
+        .filter_map(|&k| match states.get(k.0 as usize) {
+            Some(st) if !st.applicable => None,
+            Some(st) => Some((k, st.status)),
+            None => Some((k, Status::Unknown)),
+        })
 }
 
 /// Sub-clause aggregation: met when every applicable sub-clause is met,
 /// partial when some is met or partial, else unknown; not applicable when
 /// none applies.
-fn aggregate_status(
-    clause: &crate::model::Clause,
-    status: &[Status],
-    applicable: &[bool],
-) -> Status {
+fn aggregate_status(children: &[ClauseIdx], states: &[State]) -> Status {
     let mut any = false;
     let mut all_met = true;
     let mut some = false;
-    for k in applicable_children(clause, applicable) {
+    for (_, s) in applicable_children(children, states) {
         any = true;
-        let s = status.get(k.0 as usize).copied().unwrap_or(Status::Unknown);
         all_met &= s == Status::Met;
         some |= rank(s) > 0;
     }
@@ -833,17 +1233,10 @@ fn aggregate_status(
     }
 }
 
-fn aggregate_missing(
-    book: &Rulebook,
-    clause: &crate::model::Clause,
-    status: &[Status],
-    applicable: &[bool],
-) -> Vec<String> {
-    applicable_children(clause, applicable)
-        .filter_map(|k| {
-            let s = status.get(k.0 as usize).copied().unwrap_or(Status::Unknown);
-            (s != Status::Met).then(|| format!("sub-clause `{}` is {s}", book.key(k)))
-        })
+fn aggregate_missing(book: &Rulebook, children: &[ClauseIdx], states: &[State]) -> Vec<String> {
+    applicable_children(children, states)
+        .filter(|&(_, s)| s != Status::Met)
+        .map(|(k, s)| format!("sub-clause `{}` is {s}", book.key(k)))
         .collect()
 }
 
@@ -929,11 +1322,11 @@ fn negate(s: Status) -> Status {
 fn referenced(
     book: &Rulebook,
     r: &crate::syntax::ast::ClauseRef,
-    status: &[Status],
+    states: &[State],
 ) -> (Status, Status) {
     let st = book
         .clause_by_key(&r.to_string())
-        .and_then(|c| status.get(c.0 as usize).copied())
+        .and_then(|c| states.get(c.0 as usize).map(|st| st.status))
         .unwrap_or(Status::Unknown);
     let requirement = if st == Status::NotApplicable {
         Status::Met
@@ -961,14 +1354,14 @@ impl<'a> Context<'a> {
 
     /// The status of a rule, without building explanations (the fixpoint's
     /// inner loop).
-    fn status(&self, e: &Expr, status: &[Status]) -> Status {
+    fn status(&self, e: &Expr, states: &[State]) -> Status {
         match &e.kind {
-            ExprKind::All(list) => combine_all(list.iter().map(|x| self.status(x, status))),
-            ExprKind::Any(list) => combine_any(list.iter().map(|x| self.status(x, status))),
+            ExprKind::All(list) => combine_all(list.iter().map(|x| self.status(x, states))),
+            ExprKind::Any(list) => combine_any(list.iter().map(|x| self.status(x, states))),
             ExprKind::AtLeast { n, of, .. } => {
-                combine_at_least(*n, of.iter().map(|x| self.status(x, status))).0
+                combine_at_least(*n, of.iter().map(|x| self.status(x, states))).0
             }
-            ExprKind::Not(inner) => negate(self.status(inner, status)),
+            ExprKind::Not(inner) => negate(self.status(inner, states)),
             ExprKind::Evidence(req) => {
                 let needed = req.count.map_or(1, |(n, _)| n);
                 let mut found = 0u64;
@@ -986,7 +1379,7 @@ impl<'a> Context<'a> {
                     Status::NotMet
                 }
             }
-            ExprKind::Clause(r) => referenced(self.book, r, status).0,
+            ExprKind::Clause(r) => referenced(self.book, r, states).0,
             ExprKind::Attested => Status::Unknown,
         }
     }
@@ -1045,13 +1438,13 @@ impl<'a> Context<'a> {
 
     /// The status of a rule with the evidence used and, indented by depth,
     /// what is missing.
-    fn eval(&self, e: &Expr, status: &[Status], depth: usize) -> Outcome {
+    fn eval(&self, e: &Expr, states: &[State], depth: usize) -> Outcome {
         let indent = "  ".repeat(depth);
         match &e.kind {
             ExprKind::All(list) => {
                 let outs: Vec<Outcome> = list
                     .iter()
-                    .map(|x| self.eval(x, status, depth + 1))
+                    .map(|x| self.eval(x, states, depth + 1))
                     .collect();
                 let st = combine_all(outs.iter().map(|o| o.status));
                 group(st, outs, format!("{indent}all of:"))
@@ -1059,19 +1452,19 @@ impl<'a> Context<'a> {
             ExprKind::Any(list) => {
                 let outs: Vec<Outcome> = list
                     .iter()
-                    .map(|x| self.eval(x, status, depth + 1))
+                    .map(|x| self.eval(x, states, depth + 1))
                     .collect();
                 let st = combine_any(outs.iter().map(|o| o.status));
                 group(st, outs, format!("{indent}any of:"))
             }
             ExprKind::AtLeast { n, of, .. } => {
                 let outs: Vec<Outcome> =
-                    of.iter().map(|x| self.eval(x, status, depth + 1)).collect();
+                    of.iter().map(|x| self.eval(x, states, depth + 1)).collect();
                 let (st, met) = combine_at_least(*n, outs.iter().map(|o| o.status));
                 group(st, outs, format!("{indent}at least {n} of ({met} met):"))
             }
             ExprKind::Not(inner) => {
-                let o = self.eval(inner, status, depth + 1);
+                let o = self.eval(inner, states, depth + 1);
                 let st = negate(o.status);
                 let missing = if st == Status::Met {
                     Vec::new()
@@ -1091,7 +1484,7 @@ impl<'a> Context<'a> {
             }
             ExprKind::Evidence(req) => self.evidence(req, &indent),
             ExprKind::Clause(r) => {
-                let (st, raw) = referenced(self.book, r, status);
+                let (st, raw) = referenced(self.book, r, states);
                 Outcome {
                     status: st,
                     evidence: Vec::new(),

@@ -379,7 +379,7 @@ impl Context<'_> {
             Ok(book) => book,
             Err(code) => return Ok(code),
         };
-        let (human, json) = answer(&book)?;
+        let (human, json) = answer(book)?;
         match self.cli.format {
             Format::Json => self.print_json(&json)?,
             _ => emit(&human),
@@ -399,7 +399,7 @@ impl Context<'_> {
             Ok(book) => book,
             Err(code) => return Ok(code),
         };
-        let export = refmap::query::export(&book);
+        let export = refmap::query::export(book);
         match self.cli.format {
             Format::Json => self.print_json(&export)?,
             Format::Mermaid => emit(&refmap::report::export_mermaid(&export)),
@@ -429,7 +429,7 @@ impl Context<'_> {
             Err(code) => return Ok(code),
         };
         for r in referentials {
-            refmap::query::referential_id(&book, r).map_err(|e| InputError(e.to_string()))?;
+            refmap::query::referential_id(book, r).map_err(|e| InputError(e.to_string()))?;
         }
         let mut sources = Vec::with_capacity(files.len());
         let mut problems = Vec::new();
@@ -443,7 +443,7 @@ impl Context<'_> {
         if !problems.is_empty() {
             return Err(InputError(problems.join("\n")));
         }
-        let evaluator = refmap::evaluate::Evaluator::new(&book);
+        let evaluator = refmap::evaluate::Evaluator::new(book);
         let today = refmap::date::Date::today();
         let progress = files.len() >= 20 && std::io::stderr().is_terminal();
         let detail = if summary {
@@ -524,8 +524,8 @@ impl Context<'_> {
             Ok(book) => book,
             Err(code) => return Ok(code),
         };
-        let evaluator = refmap::evaluate::Evaluator::new(&book);
-        let outcomes = refmap::test_blocks::run(&book, &evaluator, refmap::date::Date::today());
+        let evaluator = refmap::evaluate::Evaluator::new(book);
+        let outcomes = refmap::test_blocks::run(book, &evaluator, refmap::date::Date::today());
         let failed = outcomes.iter().filter(|t| !t.passed).count();
         match self.cli.format {
             Format::Json => self.print_json(&serde_json::json!({
@@ -552,7 +552,7 @@ impl Context<'_> {
             Ok(book) => book,
             Err(code) => return Ok(code),
         };
-        let trees = refmap::query::clause_trees(&book, referential)
+        let trees = refmap::query::clause_trees(book, referential)
             .map_err(|e| InputError(e.to_string()))?;
         match self.cli.format {
             Format::Json => self.print_json(&trees)?,
