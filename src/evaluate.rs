@@ -21,6 +21,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -173,14 +174,13 @@ pub struct Evaluator<'b> {
     plain: Vec<u64>,
     /// Whether some clause has `applies if`.
     conditional: bool,
-    /// Entailed strict supersets of each clause (A ⊆ B, B ≠ A).
-    supersets: Vec<Vec<ClauseIdx>>,
-    /// For each X, the clauses having X among their supersets (where X's
-    /// being met carries `met`).
-    carried_met_to: Lists,
-    /// For each X, the clauses having X among their overlaps (where X's
-    /// being met carries `partial`).
-    carried_partial_to: Lists,
+    /// Entailed strict supersets of each clause (A ⊆ B, B ≠ A), asked of
+    /// the mapper the first time an inventory needs them.
+    supersets: Vec<OnceLock<Box<[ClauseIdx]>>>,
+    /// Where each clause's being met carries, asked of the mapper the first
+    /// time it is met on its own basis. An inventory meets a few of the
+    /// clauses of a large rulebook, so most lists are never computed.
+    carries: Vec<OnceLock<Carries>>,
     /// For each X, the clauses whose `requires` names `clause X`.
     referenced_by: Vec<Vec<ClauseIdx>>,
     /// Referentials sorted by id, each with its clauses in tree order.
@@ -221,11 +221,12 @@ struct Target {
     place: u32,
 }
 
-/// A list of targets for each clause, all in one vector.
-struct Lists {
-    /// Where each clause's list starts in `items` (one more at the end).
-    start: Vec<u32>,
-    items: Vec<Target>,
+/// Where a clause X's being met carries.
+struct Carries {
+    /// The clauses having X among their supersets: X met makes them met.
+    met: Box<[Target]>,
+    /// The clauses having X among their overlaps: X met makes them partial.
+    partial: Box<[Target]>,
 }
 
 /// Whether bit `i` is set.
@@ -237,54 +238,6 @@ fn bit(bits: &[u64], i: usize) -> bool {
 fn set_bit(bits: &mut [u64], i: usize) {
     if let Some(w) = bits.get_mut(i / 64) {
         *w |= 1 << (i % 64);
-    }
-}
-
-impl Lists {
-    /// For each clause X, the clauses C having X in `lists[C]`, by C.
-    fn inverse(lists: &[Vec<ClauseIdx>], nodes: &[Node]) -> Self {
-        let n = nodes.len();
-        let mut start = vec![0u32; n + 1];
-        for x in lists.iter().flatten() {
-            if let Some(k) = start.get_mut(x.0 as usize + 1) {
-                *k += 1;
-            }
-        }
-        let mut total = 0u32;
-        for k in &mut start {
-            total += *k;
-            *k = total;
-        }
-        let mut free = start.clone();
-        let empty = Target {
-            clause: ClauseIdx(NO_CLAUSE),
-            place: NO_CLAUSE,
-        };
-        let mut items = vec![empty; total as usize];
-        for (c, (list, node)) in lists.iter().zip(nodes).enumerate() {
-            let target = Target {
-                clause: ClauseIdx(u32::try_from(c).unwrap_or(NO_CLAUSE)),
-                place: node.place,
-            };
-            for x in list {
-                if let (Some(at), Some(_)) =
-                    (free.get_mut(x.0 as usize), start.get(x.0 as usize + 1))
-                {
-                    if let Some(item) = items.get_mut(*at as usize) {
-                        *item = target;
-                    }
-                    *at += 1;
-                }
-            }
-        }
-        Lists { start, items }
-    }
-
-    fn of(&self, i: usize) -> &[Target] {
-        match (self.start.get(i), self.start.get(i + 1)) {
-            (Some(&a), Some(&b)) => self.items.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
-        }
     }
 }
 
@@ -531,11 +484,6 @@ impl<'b> Evaluator<'b> {
             post_order.extend(order.iter().rev().copied());
             layout.push((r.to_string(), order));
         }
-        let (supersets, overlaps): (Vec<_>, Vec<_>) = book
-            .network
-            .all_supersets_and_overlaps()
-            .into_iter()
-            .unzip();
         let mut referenced_by = vec![Vec::new(); n];
         for i in 0..n {
             let c = ClauseIdx(u32::try_from(i).unwrap_or(u32::MAX));
@@ -610,15 +558,44 @@ impl<'b> Evaluator<'b> {
             book,
             post_order,
             conditional: nodes.iter().any(|k| k.shape & APPLIES != 0),
-            carried_met_to: Lists::inverse(&supersets, &nodes),
-            carried_partial_to: Lists::inverse(&overlaps, &nodes),
+            supersets: (0..n).map(|_| OnceLock::new()).collect(),
+            carries: (0..n).map(|_| OnceLock::new()).collect(),
             nodes,
             always,
             plain,
-            supersets,
             referenced_by,
             layout,
         }
+    }
+
+    /// The entailed strict supersets of `c`, computed once.
+    fn supersets_of(&self, c: ClauseIdx) -> &[ClauseIdx] {
+        self.supersets.get(c.0 as usize).map_or(&[], |cell| {
+            cell.get_or_init(|| {
+                self.book
+                    .network
+                    .supersets_and_overlaps(c)
+                    .0
+                    .into_boxed_slice()
+            })
+        })
+    }
+
+    /// Where `x`'s being met carries, computed once: the mapper answers
+    /// from `x`'s side, in the index order of the targets.
+    fn carries(&self, x: ClauseIdx) -> Option<&Carries> {
+        let cell = self.carries.get(x.0 as usize)?;
+        Some(cell.get_or_init(|| {
+            let (subsets, overlaps) = self.book.network.subsets_and_overlaps(x);
+            let target = |c: ClauseIdx| Target {
+                clause: c,
+                place: self.place(c),
+            };
+            Carries {
+                met: subsets.into_iter().map(target).collect(),
+                partial: overlaps.into_iter().map(target).collect(),
+            }
+        }))
     }
 
     /// The rulebook evaluated against.
@@ -714,7 +691,7 @@ impl<'b> Evaluator<'b> {
             .collect();
         findings.sort_by(|a, b| book.key(*a).cmp(book.key(*b)).then(a.cmp(b)));
         for x in findings {
-            for y in self.supersets.get(x.0 as usize).into_iter().flatten() {
+            for y in self.supersets_of(x) {
                 if let Some(st) = s.states.get_mut(y.0 as usize) {
                     if st.cap == NO_CLAUSE {
                         st.cap = x.0;
@@ -792,11 +769,12 @@ impl<'b> Evaluator<'b> {
             }
             if became_source {
                 let priority = u8::from(basis == Basis::SubClauses);
+                let carries = self.carries(c);
                 for (targets, partial) in [
-                    (&self.carried_met_to, false),
-                    (&self.carried_partial_to, true),
+                    (carries.map_or(&[][..], |k| &k.met), false),
+                    (carries.map_or(&[][..], |k| &k.partial), true),
                 ] {
-                    for t in targets.of(i) {
+                    for t in targets {
                         let d = t.clause;
                         // A clause met by its sub-clauses is met through
                         // them: it justifies nothing below itself.
@@ -1072,10 +1050,8 @@ impl<'b> Evaluator<'b> {
         {
             Vec::new()
         } else {
-            self.supersets
-                .get(c.0 as usize)
-                .into_iter()
-                .flatten()
+            self.supersets_of(c)
+                .iter()
                 .filter(|x| !self.is_ancestor(**x, c))
                 .map(|x| book.key(*x).to_string())
                 .collect()
