@@ -937,9 +937,10 @@ impl Network {
     }
 
     /// [`Network::supersets_and_overlaps`] of every clause, in index order,
-    /// computed on every core: the searches only read the network. This is
-    /// what evaluation needs once per rulebook, and on a network of 100,000
-    /// clauses it is most of the cost of starting to evaluate.
+    /// computed on every core: the searches only read the network. For a
+    /// tool that needs the carry sets of the whole network at once
+    /// (evaluation asks for a clause's sets only when an inventory needs
+    /// them, see [`Network::subsets_and_overlaps`]).
     pub fn all_supersets_and_overlaps(&self) -> Vec<CarrySets> {
         /// Clauses handed to a worker at a time: neighbours in index order
         /// cost about the same, so blocks balance the load.
