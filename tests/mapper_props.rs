@@ -477,17 +477,15 @@ fn large_set_network(n: usize, seed: u64) -> NetworkInput {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
 
-    /// The all-clauses form, which runs on every core past a few thousand
-    /// clauses, answers what the one-clause form answers, in index order.
+    /// On networks of thousands of clauses, where evidence for a clause
+    /// carries (`subsets_and_overlaps`, from its side) is what inverting
+    /// every clause's `supersets_and_overlaps` gives.
     #[test]
-    fn all_supersets_and_overlaps_equal_one_at_a_time(n in 2_500usize..6_000, seed in any::<u64>()) {
+    fn carry_sets_from_both_sides_agree_on_large_networks(n in 2_500usize..6_000, seed in any::<u64>()) {
         let net = build(&large_set_network(n, seed));
         prop_assert!(net.conflicts().is_empty());
-        let all = net.all_supersets_and_overlaps();
-        prop_assert_eq!(all.len(), n);
-        for (i, got) in all.iter().enumerate() {
-            prop_assert_eq!(got, &net.supersets_and_overlaps(ClauseIdx(i as u32)), "clause {}", i);
-        }
+        let all: Vec<_> = (0..n as u32).map(|c| net.supersets_and_overlaps(ClauseIdx(c))).collect();
+        prop_assert!(all.iter().any(|(sup, over)| !sup.is_empty() && !over.is_empty()));
         check_mirror(&net, &all)?;
     }
 }

@@ -936,55 +936,6 @@ impl Network {
         Search::new(self, &[]).subsets_and_overlaps(b.0)
     }
 
-    /// [`Network::supersets_and_overlaps`] of every clause, in index order,
-    /// computed on every core: the searches only read the network. For a
-    /// tool that needs the carry sets of the whole network at once
-    /// (evaluation asks for a clause's sets only when an inventory needs
-    /// them, see [`Network::subsets_and_overlaps`]).
-    pub fn all_supersets_and_overlaps(&self) -> Vec<CarrySets> {
-        /// Clauses handed to a worker at a time: neighbours in index order
-        /// cost about the same, so blocks balance the load.
-        const BLOCK: usize = 512;
-        let n = self.clause_count;
-        let one =
-            |i: usize| self.supersets_and_overlaps(ClauseIdx(u32::try_from(i).unwrap_or(u32::MAX)));
-        let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-        if workers < 2 || n < 4 * BLOCK {
-            return (0..n).map(one).collect();
-        }
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut blocks: Vec<(usize, Vec<CarrySets>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut done = Vec::new();
-                        loop {
-                            let start = next.fetch_add(BLOCK, std::sync::atomic::Ordering::Relaxed);
-                            if start >= n {
-                                break;
-                            }
-                            done.push((start, (start..(start + BLOCK).min(n)).map(one).collect()));
-                        }
-                        done
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-        blocks.sort_unstable_by_key(|(start, _)| *start);
-        let mut all = Vec::with_capacity(n);
-        for (start, block) in blocks {
-            // A block lost to a failed worker is computed here.
-            all.extend((all.len()..start).map(one));
-            all.extend(block);
-        }
-        all.extend((all.len()..n).map(one));
-        all
-    }
-
     /// Whether `c` is a clause of the network.
     fn contains(&self, c: ClauseIdx) -> bool {
         (c.0 as usize) < self.clause_count
