@@ -102,6 +102,12 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `word` (a keyword), then a string literal: the string and the offset
+    /// after it.
+    fn keyword_string(&self, i: usize, word: &str) -> Option<(Str, usize)> {
+        self.string(self.trivia(self.keyword(i, word, is_ident_char)?))
+    }
+
     /// A string literal at `i`: its value and the offset after it.
     fn string(&self, i: usize) -> Option<(Str, usize)> {
         if self.at(i) != Some(b'"') {
@@ -263,10 +269,10 @@ impl<'a> Reader<'a> {
             ("source", RefAttrKey::Source),
             ("note", RefAttrKey::Note),
         ];
-        let (key, after) = KEYS
+        // The keys are distinct words: at most one matches.
+        let (key, (value, end)) = KEYS
             .iter()
-            .find_map(|(word, key)| Some((*key, self.keyword(i, word, is_ident_char)?)))?;
-        let (value, end) = self.string(self.trivia(after))?;
+            .find_map(|(word, key)| Some((*key, self.keyword_string(i, word)?)))?;
         Some((RefAttr { key, value }, end))
     }
 
@@ -296,13 +302,11 @@ impl<'a> Reader<'a> {
                     return Some((clause, at + 1));
                 }
                 b's' => {
-                    let (s, end) =
-                        self.string(self.trivia(self.keyword(at, "summary", is_ident_char)?))?;
+                    let (s, end) = self.keyword_string(at, "summary")?;
                     (ClauseItem::Summary(s), end)
                 }
                 b'n' => {
-                    let (s, end) =
-                        self.string(self.trivia(self.keyword(at, "note", is_ident_char)?))?;
+                    let (s, end) = self.keyword_string(at, "note")?;
                     (ClauseItem::Note(s), end)
                 }
                 b'c' if depth < MAX_DEPTH => {
@@ -332,13 +336,10 @@ impl<'a> Reader<'a> {
     }
 
     fn mapping_attr(&self, i: usize) -> Option<(MappingAttr, usize)> {
-        if let Some(after) = self.keyword(i, "source", is_ident_char) {
-            if let Some((s, end)) = self.string(self.trivia(after)) {
-                return Some((MappingAttr::Source(s), end));
-            }
+        if let Some((s, end)) = self.keyword_string(i, "source") {
+            return Some((MappingAttr::Source(s), end));
         }
-        let after = self.keyword(i, "note", is_ident_char)?;
-        let (s, end) = self.string(self.trivia(after))?;
+        let (s, end) = self.keyword_string(i, "note")?;
         Some((MappingAttr::Note(s), end))
     }
 
@@ -396,8 +397,7 @@ impl<'a> Reader<'a> {
                     (LinkAttr::Strength(n, self.span(n_start, n_end)), n_end)
                 }
                 b's' => {
-                    let (s, end) =
-                        self.string(self.trivia(self.keyword(at, "source", is_ident_char)?))?;
+                    let (s, end) = self.keyword_string(at, "source")?;
                     (LinkAttr::Source(s), end)
                 }
                 b'r' => {
@@ -414,8 +414,7 @@ impl<'a> Reader<'a> {
                     (LinkAttr::Rationale(r, self.span(k_start, k_end)), k_end)
                 }
                 b'n' => {
-                    let (s, end) =
-                        self.string(self.trivia(self.keyword(at, "note", is_ident_char)?))?;
+                    let (s, end) = self.keyword_string(at, "note")?;
                     (LinkAttr::Note(s), end)
                 }
                 _ => return None,
