@@ -595,41 +595,36 @@ impl<'n> Search<'n> {
 
     /// `up(a)` and `shared(a)` minus `up(a)`, each without `a`, in index
     /// order (see [`Network::supersets_and_overlaps`]).
-    fn supersets_and_overlaps(&mut self, a: u32) -> (Vec<ClauseIdx>, Vec<ClauseIdx>) {
+    fn supersets_and_overlaps(&mut self, a: u32) -> CarrySets {
         self.up_from(Slot::UpA, a, None);
         self.down_from(Slot::DownA, a);
         self.shared_over(Slot::DownA, Slot::SharedA);
-        let supersets = self.sorted_content(Slot::UpA, a);
-        let up = self.marks.get(Slot::UpA);
-        let mut overlaps: Vec<u32> = self
-            .marks
-            .get(Slot::SharedA)
-            .seen()
-            .iter()
-            .copied()
-            .filter(|&v| !up.contains(v))
-            .collect();
-        overlaps.sort_unstable();
-        (supersets, overlaps.into_iter().map(ClauseIdx).collect())
+        self.nested_then_shared(Slot::UpA, a)
     }
 
     /// The mirror of `supersets_and_overlaps`: `down(b)`, then the clauses
     /// entailed to overlap `b` that are not in it.
-    fn subsets_and_overlaps(&mut self, b: u32) -> (Vec<ClauseIdx>, Vec<ClauseIdx>) {
+    fn subsets_and_overlaps(&mut self, b: u32) -> CarrySets {
         self.down_from(Slot::DownA, b);
         self.shared_over(Slot::DownA, Slot::SharedA);
-        let subsets = self.sorted_content(Slot::DownA, b);
-        let down = self.marks.get(Slot::DownA);
-        let mut overlaps: Vec<u32> = self
+        self.nested_then_shared(Slot::DownA, b)
+    }
+
+    /// The content of `nested` without `a`, then that of `SharedA` outside
+    /// `nested`, each in index order.
+    fn nested_then_shared(&self, nested: Slot, a: u32) -> CarrySets {
+        let first = self.sorted_content(nested, a);
+        let inside = self.marks.get(nested);
+        let mut rest: Vec<u32> = self
             .marks
             .get(Slot::SharedA)
             .seen()
             .iter()
             .copied()
-            .filter(|&v| !down.contains(v))
+            .filter(|&v| !inside.contains(v))
             .collect();
-        overlaps.sort_unstable();
-        (subsets, overlaps.into_iter().map(ClauseIdx).collect())
+        rest.sort_unstable();
+        (first, rest.into_iter().map(ClauseIdx).collect())
     }
 
     /// The relation of `a` to `b`.
