@@ -286,6 +286,19 @@ impl Workload {
     }
 }
 
+/// Every pre-loaded inventory of the workload, evaluated on every core (the
+/// `batch-evaluate` measure).
+fn evaluate_batch(p: &Prepared) -> Vec<refmap::evaluate::Report> {
+    refmap::batch::evaluate_all(
+        &p.evaluator,
+        &p.inventories,
+        None,
+        default_as_of(),
+        Detail::Summary,
+        |_| {},
+    )
+}
+
 fn as_of(inv: &Inventory) -> Date {
     inv.as_of.unwrap_or_else(default_as_of)
 }
@@ -554,16 +567,7 @@ fn summary(w: &Workload, load_secs: f64, new_secs: f64, p: &Prepared<'_>) {
         )
     });
     let n = p.inventories.len() as f64;
-    let (_, batch) = timed(|| {
-        refmap::batch::evaluate_all(
-            &p.evaluator,
-            &p.inventories,
-            None,
-            default_as_of(),
-            Detail::Summary,
-            |_| {},
-        )
-    });
+    let (_, batch) = timed(|| evaluate_batch(p));
     let (_, sequential) = timed(|| {
         for inv in &p.inventories {
             black_box(p.evaluator.evaluate_with(inv, as_of(inv), Detail::Summary));
@@ -732,18 +736,7 @@ fn bench_workload(c: &mut Criterion, w: &Workload) {
         )
     });
     group.throughput(Throughput::Elements(p.inventories.len() as u64));
-    group.bench_function("batch-evaluate", |b| {
-        b.iter(|| {
-            refmap::batch::evaluate_all(
-                &p.evaluator,
-                &p.inventories,
-                None,
-                default_as_of(),
-                Detail::Summary,
-                |_| {},
-            )
-        })
-    });
+    group.bench_function("batch-evaluate", |b| b.iter(|| evaluate_batch(&p)));
     // A pass of R's 1,000 YAML inventories takes over a second.
     group.sample_size(10);
     for (format, sources) in [("yaml", &w.yaml), ("json", &w.json)] {

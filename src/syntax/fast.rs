@@ -260,6 +260,16 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `{ ITEM* }` after trivia at `i`: the items and the offset after the `}`.
+    fn items_block<I>(
+        &self,
+        i: usize,
+        item: impl Fn(usize) -> Option<(I, usize)>,
+    ) -> Option<(Vec<I>, usize)> {
+        let (_, items, end) = self.block(i, |_| None::<((), usize)>, item)?;
+        Some((items, end))
+    }
+
     fn ref_attr(&self, i: usize) -> Option<(RefAttr, usize)> {
         const KEYS: [(&str, RefAttrKey); 6] = [
             ("edition", RefAttrKey::Edition),
@@ -291,32 +301,28 @@ impl<'a> Reader<'a> {
         if self.at(open) != Some(b'{') {
             return Some((clause, title_end));
         }
-        let mut items = Vec::new();
-        let mut i = open + 1;
-        loop {
-            let at = self.trivia(i);
-            let (item, end) = match self.at(at)? {
-                b'}' => {
-                    clause.body = Some(items);
-                    clause.span = self.span(start, at + 1);
-                    return Some((clause, at + 1));
-                }
-                b's' => {
-                    let (s, end) = self.keyword_string(at, "summary")?;
-                    (ClauseItem::Summary(s), end)
-                }
-                b'n' => {
-                    let (s, end) = self.keyword_string(at, "note")?;
-                    (ClauseItem::Note(s), end)
-                }
-                b'c' if depth < MAX_DEPTH => {
-                    let (c, end) = self.clause(at, depth + 1)?;
-                    (ClauseItem::Clause(c), end)
-                }
-                _ => return None,
-            };
-            items.push(item);
-            i = end;
+        let (items, end) = self.items_block(open, |at| self.clause_item(at, depth))?;
+        clause.body = Some(items);
+        clause.span = self.span(start, end);
+        Some((clause, end))
+    }
+
+    /// A summary, note or sub-clause in the body of a clause `depth` deep.
+    fn clause_item(&self, at: usize, depth: usize) -> Option<(ClauseItem, usize)> {
+        match self.at(at)? {
+            b's' => {
+                let (s, end) = self.keyword_string(at, "summary")?;
+                Some((ClauseItem::Summary(s), end))
+            }
+            b'n' => {
+                let (s, end) = self.keyword_string(at, "note")?;
+                Some((ClauseItem::Note(s), end))
+            }
+            b'c' if depth < MAX_DEPTH => {
+                let (c, end) = self.clause(at, depth + 1)?;
+                Some((ClauseItem::Clause(c), end))
+            }
+            _ => None,
         }
     }
 
@@ -373,55 +379,50 @@ impl<'a> Reader<'a> {
         if self.at(open) != Some(b'{') {
             return Some((link, b_end));
         }
-        let mut attrs = Vec::new();
-        let mut i = open + 1;
-        loop {
-            let at = self.trivia(i);
-            let (attr, end) = match self.at(at)? {
-                b'}' => {
-                    link.body = Some(attrs);
-                    link.span = self.span(start, at + 1);
-                    return Some((link, at + 1));
+        let (attrs, end) = self.items_block(open, |at| self.link_attr(at))?;
+        link.body = Some(attrs);
+        link.span = self.span(start, end);
+        Some((link, end))
+    }
+
+    /// A `strength`, `rationale`, `note` or `source` in the body of a link.
+    fn link_attr(&self, at: usize) -> Option<(LinkAttr, usize)> {
+        let attr = match self.at(at)? {
+            b's' if self.bytes.get(at + 1) == Some(&b't') => {
+                let n_start = self.trivia(self.keyword(at, "strength", is_ident_char)?);
+                let mut n_end = n_start;
+                while self.at(n_end).is_some_and(|b| b.is_ascii_digit()) {
+                    n_end += 1;
                 }
-                b's' if self.bytes.get(at + 1) == Some(&b't') => {
-                    let n_start = self.trivia(self.keyword(at, "strength", is_ident_char)?);
-                    let mut n_end = n_start;
-                    while self.at(n_end).is_some_and(|b| b.is_ascii_digit()) {
-                        n_end += 1;
-                    }
-                    if n_end == n_start || self.at(n_end).is_some_and(is_ident_char) {
-                        return None;
-                    }
-                    // Too large for u64: lowering reports it.
-                    let n = self.slice(n_start, n_end).parse::<u64>().ok()?;
-                    (LinkAttr::Strength(n, self.span(n_start, n_end)), n_end)
+                if n_end == n_start || self.at(n_end).is_some_and(is_ident_char) {
+                    return None;
                 }
-                b's' => {
-                    let (s, end) = self.keyword_string(at, "source")?;
-                    (LinkAttr::Source(s), end)
-                }
-                b'r' => {
-                    let k_start = self.trivia(self.keyword(at, "rationale", is_ident_char)?);
-                    let (r, k_end) = [
-                        ("syntactic", Rationale::Syntactic),
-                        ("semantic", Rationale::Semantic),
-                        ("functional", Rationale::Functional),
-                    ]
-                    .iter()
-                    .find_map(|(word, r)| {
-                        Some((*r, self.keyword(k_start, word, is_ident_char)?))
-                    })?;
-                    (LinkAttr::Rationale(r, self.span(k_start, k_end)), k_end)
-                }
-                b'n' => {
-                    let (s, end) = self.keyword_string(at, "note")?;
-                    (LinkAttr::Note(s), end)
-                }
-                _ => return None,
-            };
-            attrs.push(attr);
-            i = end;
-        }
+                // Too large for u64: lowering reports it.
+                let n = self.slice(n_start, n_end).parse::<u64>().ok()?;
+                (LinkAttr::Strength(n, self.span(n_start, n_end)), n_end)
+            }
+            b's' => {
+                let (s, end) = self.keyword_string(at, "source")?;
+                (LinkAttr::Source(s), end)
+            }
+            b'r' => {
+                let k_start = self.trivia(self.keyword(at, "rationale", is_ident_char)?);
+                let (r, k_end) = [
+                    ("syntactic", Rationale::Syntactic),
+                    ("semantic", Rationale::Semantic),
+                    ("functional", Rationale::Functional),
+                ]
+                .iter()
+                .find_map(|(word, r)| Some((*r, self.keyword(k_start, word, is_ident_char)?)))?;
+                (LinkAttr::Rationale(r, self.span(k_start, k_end)), k_end)
+            }
+            b'n' => {
+                let (s, end) = self.keyword_string(at, "note")?;
+                (LinkAttr::Note(s), end)
+            }
+            _ => return None,
+        };
+        Some(attr)
     }
 
     /// Where the top-level item that follows the one at `i` starts: the
