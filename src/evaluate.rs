@@ -185,6 +185,99 @@ pub struct Evaluator<'b> {
     referenced_by: Vec<Vec<ClauseIdx>>,
     /// Referentials sorted by id, each with its clauses in tree order.
     layout: Vec<(String, Vec<ClauseIdx>)>,
+    /// The part of the rulebook evaluated, when restricted to some
+    /// referentials ([`Evaluator::for_referentials`]).
+    scope: Option<Scope>,
+}
+
+/// What an evaluation restricted to some referentials computes: the
+/// clauses whose status it needs, and no other.
+///
+/// A clause's status reads its sub-clauses, the clauses its rule names,
+/// its assessment and cap, and the clauses that carry to it — of which
+/// only the basis of their own (assessment, rule, sub-clauses) counts:
+/// carried statuses are never carried on. So the reported referentials'
+/// clauses need the *whole* status of their sub-clauses and named
+/// clauses, and only the *own* status of their carriers, which in turn
+/// needs the whole status of the carriers' sub-clauses and named clauses.
+/// Plain clauses elsewhere in the network, which only an assessment can
+/// meet, cost nothing but their own step.
+struct Scope {
+    /// Whether each referential of the layout is reported.
+    reported: Vec<bool>,
+    /// Clauses whose whole status is needed (carried to), as bits.
+    whole: Vec<u64>,
+    /// Clauses stepped: `whole` and the clauses that carry to them, as bits.
+    stepped: Vec<u64>,
+    /// `stepped` as a list, to reset their states between inventories.
+    stepped_list: Vec<ClauseIdx>,
+}
+
+impl Scope {
+    /// The scope of reporting the referentials `ids` of `book`.
+    fn new(
+        book: &Rulebook,
+        layout: &[(String, Vec<ClauseIdx>)],
+        ids: &[String],
+        named_by: impl Fn(ClauseIdx) -> Vec<ClauseIdx>,
+    ) -> Scope {
+        let n = book.clauses.len();
+        let mut whole = vec![0u64; n.div_ceil(64)];
+        let mut stepped = vec![0u64; n.div_ceil(64)];
+        let mut stepped_list = Vec::new();
+        let reported: Vec<bool> = layout.iter().map(|(id, _)| ids.contains(id)).collect();
+        // What a clause's own status reads: its sub-clauses and the clauses
+        // its rule names, whose whole status is needed.
+        let reads = |c: ClauseIdx, out: &mut Vec<ClauseIdx>| {
+            if let Some(k) = book.clause(c) {
+                out.extend_from_slice(&k.children);
+                if k.requires.is_some() {
+                    out.extend(named_by(c));
+                }
+            }
+        };
+        let mut pending: Vec<ClauseIdx> = layout
+            .iter()
+            .zip(&reported)
+            .filter(|(_, r)| **r)
+            .flat_map(|((_, order), _)| order.iter().copied())
+            .collect();
+        loop {
+            let mut fresh = Vec::new();
+            while let Some(c) = pending.pop() {
+                if !bit(&whole, c.0 as usize) && (c.0 as usize) < n {
+                    set_bit(&mut whole, c.0 as usize);
+                    fresh.push(c);
+                    reads(c, &mut pending);
+                }
+            }
+            if fresh.is_empty() {
+                break;
+            }
+            // The carriers of the new clauses (themselves included), whose
+            // own status is needed.
+            for x in book.network.carriers_of_any(&fresh) {
+                if !bit(&stepped, x.0 as usize) {
+                    set_bit(&mut stepped, x.0 as usize);
+                    stepped_list.push(x);
+                    reads(x, &mut pending);
+                }
+            }
+            for &c in &fresh {
+                if !bit(&stepped, c.0 as usize) {
+                    set_bit(&mut stepped, c.0 as usize);
+                    stepped_list.push(c);
+                }
+            }
+        }
+        stepped_list.sort_unstable();
+        Scope {
+            reported,
+            whole,
+            stepped,
+            stepped_list,
+        }
+    }
 }
 
 /// One clause as the per-inventory passes see it.
@@ -351,11 +444,25 @@ struct Scratch {
 }
 
 impl Scratch {
-    /// Every clause back to its initial state.
+    /// Every clause back to its initial state; with a scope, only the
+    /// clauses stepped. An evaluation reads nothing else of the states
+    /// but what it wrote first: the applicability of every clause and
+    /// the place of each clause's assessment (see [`Evaluator::facts`]).
     fn reset(&mut self, evaluator: &Evaluator<'_>) {
-        self.states.clear();
-        self.states
-            .resize(evaluator.book.clauses.len(), State::INITIAL);
+        let n = evaluator.book.clauses.len();
+        match &evaluator.scope {
+            Some(scope) if self.states.len() == n => {
+                for c in &scope.stepped_list {
+                    if let Some(st) = self.states.get_mut(c.0 as usize) {
+                        *st = State::INITIAL;
+                    }
+                }
+            }
+            _ => {
+                self.states.clear();
+                self.states.resize(n, State::INITIAL);
+            }
+        }
         self.counts.clear();
         self.counts.extend(
             evaluator
@@ -478,6 +585,24 @@ pub enum Detail {
 impl<'b> Evaluator<'b> {
     /// Prepares evaluation against `book`.
     pub fn new(book: &'b Rulebook) -> Self {
+        Self::build(book, None)
+    }
+
+    /// Prepares evaluation against `book` restricted to the referentials
+    /// `ids` (all of them when empty): reports hold these referentials
+    /// only — the same counts, clauses and contradictions as a whole
+    /// evaluation trimmed by [`Report::keep_referentials`] — and each
+    /// inventory costs what these referentials need of the network rather
+    /// than the whole of it. An id of no referential selects nothing.
+    pub fn for_referentials(book: &'b Rulebook, ids: &[String]) -> Self {
+        if ids.is_empty() {
+            Self::new(book)
+        } else {
+            Self::build(book, Some(ids))
+        }
+    }
+
+    fn build(book: &'b Rulebook, ids: Option<&[String]>) -> Self {
         let n = book.clauses.len();
         let mut post_order = Vec::with_capacity(n);
         let mut layout = Vec::new();
@@ -558,7 +683,27 @@ impl<'b> Evaluator<'b> {
                 node.parent_place = parent_place;
             }
         }
+        let scope = ids.map(|ids| {
+            Scope::new(book, &layout, ids, |c| {
+                let mut named = Vec::new();
+                if let Some(expr) = book.clause(c).and_then(|k| k.requires.as_ref()) {
+                    clause_refs(book, expr, &mut named);
+                }
+                named
+            })
+        });
+        if let Some(scope) = &scope {
+            // The first pass steps nothing outside the scope.
+            for (at, c) in post_order.iter().enumerate() {
+                if !bit(&scope.stepped, c.0 as usize) {
+                    if let Some(w) = always.get_mut(at / 64) {
+                        *w &= !(1 << (at % 64));
+                    }
+                }
+            }
+        }
         Evaluator {
+            scope,
             book,
             post_order,
             conditional: nodes.iter().any(|k| k.shape & APPLIES != 0),
@@ -599,9 +744,15 @@ impl<'b> Evaluator<'b> {
                     referential: node.map_or(NO_CLAUSE, |k| k.referential),
                 }
             };
+            // With a scope, only the clauses whose whole status is needed.
+            let wanted = |c: &ClauseIdx| {
+                self.scope
+                    .as_ref()
+                    .is_none_or(|s| bit(&s.whole, c.0 as usize))
+            };
             Carries {
-                met: subsets.into_iter().map(target).collect(),
-                partial: overlaps.into_iter().map(target).collect(),
+                met: subsets.into_iter().filter(wanted).map(target).collect(),
+                partial: overlaps.into_iter().filter(wanted).map(target).collect(),
             }
         }))
     }
@@ -630,6 +781,13 @@ impl<'b> Evaluator<'b> {
                 Err(_) => run(&mut Scratch::default()),
             })
             .unwrap_or_else(|_| run(&mut Scratch::default()))
+    }
+
+    /// Whether the evaluation steps `c` (every clause without a scope).
+    fn stepped(&self, c: ClauseIdx) -> bool {
+        self.scope
+            .as_ref()
+            .is_none_or(|s| bit(&s.stepped, c.0 as usize))
     }
 
     fn place(&self, c: ClauseIdx) -> u32 {
@@ -669,18 +827,28 @@ impl<'b> Evaluator<'b> {
                         .is_none_or(|cond| {
                             eval_cond(cond, &|f| inventory.profile.get(f).cloned()) != Some(false)
                         });
-                if !(parent_ok && own) {
-                    if let Some(st) = s.states.get_mut(i) {
-                        st.applicable = false;
-                        s.agenda.mark(node.place);
-                    }
+                // Written for every clause, true or false: with a scope,
+                // the states of clauses outside it keep what the last
+                // inventory left there, and a clause of the scope reads
+                // its parent's (in the scope when the network is
+                // consistent, as the parent contains it, but not always).
+                let applicable = parent_ok && own;
+                if let Some(st) = s.states.get_mut(i) {
+                    st.applicable = applicable;
+                }
+                if !applicable && self.stepped(c) {
+                    s.agenda.mark(node.place);
                 }
             }
         }
         for (k, a) in inventory.assessments.iter().enumerate() {
+            // Written for every assessed clause, inside a scope or not:
+            // the findings below read it.
             if let Some(st) = s.states.get_mut(a.clause.0 as usize) {
                 st.assessed = u32::try_from(k).unwrap_or(NO_CLAUSE);
-                s.agenda.mark(self.place(a.clause));
+                if self.stepped(a.clause) {
+                    s.agenda.mark(self.place(a.clause));
+                }
             }
         }
         // Clauses containing a clause found not met may not be met; the
@@ -699,7 +867,10 @@ impl<'b> Evaluator<'b> {
             .collect();
         findings.sort_by(|a, b| book.key(*a).cmp(book.key(*b)).then(a.cmp(b)));
         for x in findings {
-            for y in self.supersets_of(x) {
+            for &y in self.supersets_of(x) {
+                if !self.stepped(y) {
+                    continue;
+                }
                 if let Some(st) = s.states.get_mut(y.0 as usize) {
                     if st.cap == NO_CLAUSE {
                         st.cap = x.0;
@@ -766,12 +937,14 @@ impl<'b> Evaluator<'b> {
                 count(counts, node.referential, old_status, status);
             }
             if status_changed || first {
-                if node.parent != NO_CLAUSE {
+                if node.parent != NO_CLAUSE && self.stepped(ClauseIdx(node.parent)) {
                     agenda.wake(ClauseIdx(node.parent), node.parent_place, states);
                 }
                 if node.shape & NAMED != 0 {
                     for &d in self.referenced_by.get(i).into_iter().flatten() {
-                        agenda.wake(d, self.place(d), states);
+                        if self.stepped(d) {
+                            agenda.wake(d, self.place(d), states);
+                        }
                     }
                 }
             }
@@ -905,6 +1078,13 @@ impl<'b> Evaluator<'b> {
                 .and_then(|a| a.by.clone())
         };
         for (r, (id, order)) in self.layout.iter().enumerate() {
+            if self
+                .scope
+                .as_ref()
+                .is_some_and(|k| !k.reported.get(r).copied().unwrap_or(false))
+            {
+                continue;
+            }
             let [met, partial, not_met, not_applicable, unknown] =
                 s.counts.get(r).copied().unwrap_or_default();
             summary.push(Summary {

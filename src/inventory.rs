@@ -311,6 +311,23 @@ impl Doc<'_> {
 /// Parses and checks an inventory. `name` is the file name shown in errors;
 /// text starting with `{` or `[` is read as JSON, anything else as YAML.
 pub fn load(book: &Rulebook, name: &str, text: &str) -> Result<Inventory, InventoryError> {
+    if text.len() <= MAX_INVENTORY_BYTES && text.trim_start().starts_with('{') {
+        if let Some(inventory) = json_fast(book, text) {
+            return Ok(inventory);
+        }
+    }
+    load_reference(book, name, text)
+}
+
+/// [`load`] without its shortcut for JSON files (see [`json_fast`]): the
+/// one route that gives diagnostics, which the shortcut is checked against
+/// (`tests/inventory_props.rs`).
+#[doc(hidden)]
+pub fn load_reference(
+    book: &Rulebook,
+    name: &str,
+    text: &str,
+) -> Result<Inventory, InventoryError> {
     let fail = |place: String, message: String, help: Option<String>| InventoryError {
         file: name.to_string(),
         problems: vec![Problem {
@@ -406,6 +423,185 @@ pub fn load(book: &Rulebook, name: &str, text: &str) -> Result<Inventory, Invent
         Err(InventoryError {
             file: name.to_string(),
             problems: checker.problems,
+        })
+    }
+}
+
+/// The shortcut of [`load`] for the usual JSON inventory: its top-level
+/// mapping is read as [`load_reference`] reads it, except `assessments` —
+/// most of an audited site's file — whose items go straight into
+/// [`Assessment`]s instead of through the generic document tree. It gives
+/// up (`None`, and `load` takes the reference route, which then gives the
+/// same inventory or the diagnostics) at anything else than a list of
+/// `{clause, status, by}` items of text naming a known clause and a known
+/// status, each clause once, or when the rest of the file has a problem.
+fn json_fast(book: &Rulebook, text: &str) -> Option<Inventory> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let (entries, assessments) =
+        de::DeserializeSeed::deserialize(FastTop { book }, &mut de).ok()?;
+    de.end().ok()?;
+    let mut checker = Checker {
+        book,
+        problems: Vec::new(),
+    };
+    let mut inventory = checker.inventory(Doc::Map(entries));
+    if !checker.problems.is_empty() {
+        return None;
+    }
+    let mut seen = vec![0u64; book.clauses.len().div_ceil(64)];
+    for a in &assessments {
+        let i = a.clause.0 as usize;
+        let word = seen.get_mut(i / 64)?;
+        let bit = 1u64 << (i % 64);
+        if *word & bit != 0 {
+            return None;
+        }
+        *word |= bit;
+    }
+    inventory.assessments = assessments;
+    Some(inventory)
+}
+
+/// Gives up the shortcut (the message is never shown).
+fn give_up<E: de::Error>() -> E {
+    de::Error::custom("not the usual shape")
+}
+
+/// The top-level mapping for [`json_fast`]: the entries other than
+/// `assessments` as [`json_doc`] reads them, and the assessments.
+struct FastTop<'b> {
+    book: &'b Rulebook,
+}
+
+type FastParts<'t> = (Vec<(Cow<'t, str>, Doc<'t>)>, Vec<Assessment>);
+
+impl<'de> de::DeserializeSeed<'de> for FastTop<'_> {
+    type Value = FastParts<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<FastParts<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FastTop<'_> {
+    type Value = FastParts<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an inventory mapping")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FastParts<'de>, A::Error> {
+        let mut entries: Vec<(Cow<'de, str>, Doc<'de>)> = Vec::new();
+        let mut assessments = None;
+        while let Some(key) = map.next_key_seed(TextSeed)? {
+            if key == "assessments" {
+                if assessments.is_some() {
+                    return Err(give_up());
+                }
+                assessments = Some(map.next_value_seed(FastAssessments { book: self.book })?);
+            } else {
+                if entries.iter().any(|(k, _)| *k == key) {
+                    return Err(give_up());
+                }
+                let value = map.next_value_seed(DocSeed {
+                    depth: 1,
+                    json: true,
+                })?;
+                entries.push((key, value));
+            }
+        }
+        Ok((entries, assessments.unwrap_or_default()))
+    }
+}
+
+/// Text, borrowed where the parser allows it; anything else gives up.
+struct TextSeed;
+
+impl<'de> de::DeserializeSeed<'de> for TextSeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TextSeed {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("text")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// The `assessments` value for [`json_fast`]: `null` or a list.
+struct FastAssessments<'b> {
+    book: &'b Rulebook,
+}
+
+impl<'de> de::DeserializeSeed<'de> for FastAssessments<'_> {
+    type Value = Vec<Assessment>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Assessment>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FastAssessments<'_> {
+    type Value = Vec<Assessment>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of assessments")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<Assessment>, E> {
+        Ok(Vec::new())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Assessment>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(a) = seq.next_element_seed(FastAssessment { book: self.book })? {
+            out.push(a);
+        }
+        Ok(out)
+    }
+}
+
+/// One `{clause, status, by}` item for [`json_fast`].
+struct FastAssessment<'b> {
+    book: &'b Rulebook,
+}
+
+impl<'de> de::DeserializeSeed<'de> for FastAssessment<'_> {
+    type Value = Assessment;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Assessment, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FastAssessment<'_> {
+    type Value = Assessment;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an assessment")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Assessment, A::Error> {
+        let (mut clause, mut status, mut by) = (None, None, None);
+        while let Some(key) = map.next_key_seed(TextSeed)? {
+            let value = map.next_value_seed(TextSeed)?;
+            match &*key {
+                "clause" if clause.is_none() => {
+                    clause = Some(self.book.clause_by_key(&value).ok_or_else(give_up)?);
+                }
+                "status" if status.is_none() => {
+                    status = Some(Status::from_keyword(&value).ok_or_else(give_up)?);
+                }
+                "by" if by.is_none() => by = Some(value.into_owned()),
+                _ => return Err(give_up()),
+            }
+        }
+        Ok(Assessment {
+            clause: clause.ok_or_else(give_up)?,
+            status: status.ok_or_else(give_up)?,
+            by,
         })
     }
 }

@@ -443,7 +443,9 @@ impl Context<'_> {
         if !problems.is_empty() {
             return Err(InputError(problems.join("\n")));
         }
-        let evaluator = refmap::evaluate::Evaluator::new(book);
+        // Restricted to the referentials reported: the others are
+        // evaluated only as far as these need them.
+        let evaluator = refmap::evaluate::Evaluator::for_referentials(book, referentials);
         let today = refmap::date::Date::today();
         let progress = files.len() >= 20 && std::io::stderr().is_terminal();
         let detail = if summary {
@@ -469,9 +471,6 @@ impl Context<'_> {
         }
         if !problems.is_empty() {
             return Err(InputError(problems.join("\n")));
-        }
-        for r in &mut reports {
-            r.keep_referentials(referentials);
         }
         let style = refmap::report::Style { color: self.color };
         match self.cli.format {

@@ -756,3 +756,58 @@ proptest! {
         prop_assert_eq!(statuses(&plain), back, "\n{}\n{}", show(&files), text);
     }
 }
+
+/// The report of `inventory` by an evaluator restricted to `ids`.
+fn evaluate_scoped(evaluator: &Evaluator<'_>, book: &Rulebook, inventory: &str) -> Report {
+    let inv = refmap::inventory::load(book, "generated.yaml", inventory)
+        .unwrap_or_else(|e| panic!("generated inventory refused:\n{e}\n{inventory}"));
+    evaluator.evaluate(&inv, date(AS_OF))
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// An evaluator restricted to some referentials reports exactly what
+    /// a whole evaluation trimmed to them reports (statuses, bases,
+    /// evidence, proofs, missing parts, counts, contradictions), whatever
+    /// it evaluated before on the same thread.
+    #[test]
+    fn scoped_reports_equal_trimmed_whole_reports(seed in any::<u64>(), pick in any::<u64>()) {
+        let case = gen_case(seed, true);
+        let files = case.files(&PLAIN, &case.links);
+        let book = load(&files);
+        let text = case.inventory(&PLAIN, &case.items, &case.assessments);
+        // A second inventory with about half the evidence and assessments
+        // and another profile, so that the scratch kept between
+        // inventories holds other states.
+        let mut rng = Rng(pick);
+        let items: Vec<_> = case.items.iter().filter(|_| rng.chance(50)).cloned().collect();
+        let assessments: Vec<_> = case.assessments.iter().filter(|_| rng.chance(50)).cloned().collect();
+        let mut varied = case.clone();
+        varied.modalities = [["CT", "MR"].as_slice(), &["MR"], &["CT"], &[]][rng.below(4)].to_vec();
+        let other = varied.inventory(&PLAIN, &items, &assessments);
+        let mut ids: Vec<String> = book.referentials.iter().map(|r| r.id.clone()).collect();
+        ids.sort();
+        let mut scopes: Vec<Vec<String>> = ids.iter().map(|id| vec![id.clone()]).collect();
+        scopes.push(ids.iter().filter(|_| rng.chance(50)).cloned().collect::<Vec<_>>());
+        for inventory in [&text, &other] {
+            let whole = evaluate(&book, inventory);
+            for scope in scopes.iter().filter(|s| !s.is_empty()) {
+                let mut trimmed = whole.clone();
+                trimmed.keep_referentials(scope);
+                let evaluator = Evaluator::for_referentials(&book, scope);
+                // Another inventory first, then this one, on this thread.
+                let _ = evaluate_scoped(&evaluator, &book, if inventory == &text { &other } else { &text });
+                let scoped = evaluate_scoped(&evaluator, &book, inventory);
+                prop_assert_eq!(
+                    serde_json::to_string_pretty(&trimmed).unwrap(),
+                    serde_json::to_string_pretty(&scoped).unwrap(),
+                    "scope {:?}\n{}\n{}",
+                    scope,
+                    show(&files),
+                    inventory
+                );
+            }
+        }
+    }
+}

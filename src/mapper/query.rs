@@ -931,6 +931,38 @@ impl Network {
         Search::new(self, &[]).subsets_and_overlaps(b.0)
     }
 
+    /// Every clause whose being met carries to one of `clauses` or is one
+    /// of them, in index order: the union of `supersets_and_overlaps(c)`
+    /// over `c` in `clauses`, with `clauses` themselves, found by one
+    /// search from all of them (`up(down(S) ∪ intersects-partners(down(S)))`
+    /// — every search of [`Network::supersets_and_overlaps`] distributes
+    /// over its sources). Only `clauses` themselves in an inconsistent
+    /// network, where nothing carries.
+    pub fn carriers_of_any(&self, clauses: &[ClauseIdx]) -> Vec<ClauseIdx> {
+        let mut own: Vec<ClauseIdx> = clauses
+            .iter()
+            .copied()
+            .filter(|&c| self.contains(c))
+            .collect();
+        if !self.is_consistent() {
+            own.sort_unstable();
+            own.dedup();
+            return own;
+        }
+        let mut search = Search::new(self, &[]);
+        let sources: Vec<Source> = own.iter().map(|c| (c.0, Pred::Root, 0)).collect();
+        search.closure(Slot::DownA, &self.down, &sources, None);
+        search.shared_over(Slot::DownA, Slot::SharedA);
+        let mut out: Vec<ClauseIdx> = search
+            .marks(Slot::SharedA)
+            .seen()
+            .iter()
+            .map(|&v| ClauseIdx(v))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
     /// Whether `c` is a clause of the network.
     fn contains(&self, c: ClauseIdx) -> bool {
         (c.0 as usize) < self.clause_count
