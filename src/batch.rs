@@ -1,6 +1,7 @@
 //! Evaluating many inventories against one rulebook, on every core.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::date::Date;
 use crate::evaluate::{Detail, Evaluator, Report};
@@ -71,11 +72,34 @@ pub fn check_all(
     detail: Detail,
     progress: impl Fn(usize) + Sync,
 ) -> Vec<Result<Report, InventoryError>> {
+    check_all_timed(evaluator, sources, as_of, today, detail, progress)
+        .into_iter()
+        .map(|(result, _)| result)
+        .collect()
+}
+
+/// [`check_all`], with the time each inventory took to load and to
+/// evaluate (zero for an evaluation that did not happen).
+pub fn check_all_timed(
+    evaluator: &Evaluator<'_>,
+    sources: &[(String, String)],
+    as_of: Option<Date>,
+    today: Date,
+    detail: Detail,
+    progress: impl Fn(usize) + Sync,
+) -> Vec<(Result<Report, InventoryError>, [Duration; 2])> {
     parallel_map(
         sources,
         |(name, text)| {
-            let inv = inventory::load(evaluator.rulebook(), name, text)?;
-            Ok(evaluator.evaluate_with(&inv, as_of.or(inv.as_of).unwrap_or(today), detail))
+            let started = Instant::now();
+            let inv = match inventory::load(evaluator.rulebook(), name, text) {
+                Ok(inv) => inv,
+                Err(e) => return (Err(e), [started.elapsed(), Duration::ZERO]),
+            };
+            let loaded = Instant::now();
+            let report =
+                evaluator.evaluate_with(&inv, as_of.or(inv.as_of).unwrap_or(today), detail);
+            (Ok(report), [loaded - started, loaded.elapsed()])
         },
         progress,
     )

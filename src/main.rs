@@ -161,6 +161,31 @@ fn main() -> ExitCode {
     }
 }
 
+/// Whether `REFMAP_TIMINGS` asks for the time of each stage on stderr.
+fn timings() -> bool {
+    std::env::var_os("REFMAP_TIMINGS").is_some()
+}
+
+/// Runs a query, printing its time (the query alone, before its answer is
+/// formatted) under `REFMAP_TIMINGS`.
+fn timed_query<T>(query: impl FnOnce() -> T) -> T {
+    let started = std::time::Instant::now();
+    let answer = query();
+    if timings() {
+        eprintln!(
+            "refmap timings: query {:.1} µs",
+            started.elapsed().as_secs_f64() * 1e6
+        );
+    }
+    answer
+}
+
+/// The median of some durations, in microseconds (0 for none).
+fn median_us(mut xs: Vec<std::time::Duration>) -> f64 {
+    xs.sort_unstable();
+    xs.get(xs.len() / 2).map_or(0.0, |d| d.as_secs_f64() * 1e6)
+}
+
 struct Context<'a> {
     cli: &'a Cli,
     color: bool,
@@ -173,15 +198,15 @@ impl Context<'_> {
             Command::Fmt { check, files } => self.fmt(*check, files),
             Command::Clauses { referential } => self.clauses(referential.as_deref()),
             Command::Relate { a, b } => self.query(|book| {
-                let r = refmap::query::relate(book, a, b)?;
+                let r = timed_query(|| refmap::query::relate(book, a, b))?;
                 Ok((refmap::report::relate(&r), serde_json::to_value(&r)?))
             }),
             Command::Equivalents { a, to } => self.query(|book| {
-                let r = refmap::query::equivalents(book, a, to.as_deref())?;
+                let r = timed_query(|| refmap::query::equivalents(book, a, to.as_deref()))?;
                 Ok((refmap::report::equivalents(&r), serde_json::to_value(&r)?))
             }),
             Command::Coverage { from, to } => self.query(|book| {
-                let r = refmap::query::coverage(book, from, to)?;
+                let r = timed_query(|| refmap::query::coverage(book, from, to))?;
                 Ok((refmap::report::coverage(&r), serde_json::to_value(&r)?))
             }),
             Command::Export => self.export(),
@@ -453,8 +478,9 @@ impl Context<'_> {
         } else {
             refmap::evaluate::Detail::Full
         };
-        let results =
-            refmap::batch::check_all(&evaluator, &sources, as_of, today, detail, |done| {
+        let started = std::time::Instant::now();
+        let timed =
+            refmap::batch::check_all_timed(&evaluator, &sources, as_of, today, detail, |done| {
                 if progress {
                     eprint!("\r{done}/{} sites evaluated", sources.len());
                 }
@@ -462,8 +488,17 @@ impl Context<'_> {
         if progress {
             eprintln!();
         }
-        let mut reports = Vec::with_capacity(results.len());
-        for result in results {
+        if timings() {
+            eprintln!(
+                "refmap timings: {} inventories in {:.3} s; per inventory (median): load {:.1} µs, evaluate {:.1} µs",
+                timed.len(),
+                started.elapsed().as_secs_f64(),
+                median_us(timed.iter().map(|t| t.1[0]).collect()),
+                median_us(timed.iter().map(|t| t.1[1]).collect()),
+            );
+        }
+        let mut reports = Vec::with_capacity(timed.len());
+        for (result, _) in timed {
             match result {
                 Ok(report) => reports.push(report),
                 Err(e) => problems.push(e.to_string()),

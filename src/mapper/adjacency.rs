@@ -30,6 +30,16 @@ impl StepCode {
         StepCode(index | HIERARCHY)
     }
 
+    /// The 32 bits of the step, for compact storage.
+    pub(super) fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// The step of [`StepCode::bits`].
+    pub(super) fn from_bits(bits: u32) -> StepCode {
+        StepCode(bits)
+    }
+
     /// The link of this step, if it is one.
     pub(super) fn link_id(self) -> Option<LinkId> {
         (self.0 & HIERARCHY == 0).then_some(LinkId(self.0 & !REVERSED))

@@ -26,37 +26,40 @@ pub(super) enum Pred {
 #[derive(Debug, Default)]
 pub(super) struct Marks {
     /// One entry per node, stamp, distance and predecessor side by side so
-    /// that visiting a node touches one cache line, not three.
+    /// that visiting a node touches one cache line, not three (see [`Entry`]).
     entries: Vec<Entry>,
     epoch: u32,
     /// The visited nodes in visiting order (non-decreasing distance for a BFS).
     seen: Vec<u32>,
 }
 
-/// What a [`Marks`] knows of one node; meaningful when `stamp` is the epoch.
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    stamp: u32,
-    dist: u32,
-    pred: Pred,
-}
+/// What a [`Marks`] knows of one node, meaningful when its stamp is the
+/// epoch: `[stamp, kind << 30 | distance, node, step]`, where the kind
+/// and the last two words spell the [`Pred`]. Plain words, so that a new
+/// array is allocated zeroed by the system, page by page as searches
+/// touch it, rather than written whole: the first query of a process on a
+/// large network would otherwise write megabytes per visited set.
+type Entry = [u32; 4];
+
+/// The kinds of [`Pred`] in an [`Entry`].
+const ROOT: u32 = 0;
+const WITHIN: u32 = 1;
+const CROSS_SAME: u32 = 2;
+const CROSS_STEP: u32 = 3;
+const KIND_SHIFT: u32 = 30;
+const DIST_MASK: u32 = (1 << KIND_SHIFT) - 1;
 
 impl Marks {
     /// Empties the set, sizing it for `node_count` nodes on first use.
     pub(super) fn clear(&mut self, node_count: usize) {
         if self.entries.len() != node_count {
-            let blank = Entry {
-                stamp: 0,
-                dist: 0,
-                pred: Pred::Root,
-            };
-            self.entries = vec![blank; node_count];
+            self.entries = vec![[0; 4]; node_count];
             self.epoch = 0;
         }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             for e in &mut self.entries {
-                e.stamp = 0;
+                e[0] = 0;
             }
             self.epoch = 1;
         }
@@ -65,9 +68,7 @@ impl Marks {
 
     /// The entry of a visited node.
     fn entry(&self, v: u32) -> Option<&Entry> {
-        self.entries
-            .get(v as usize)
-            .filter(|e| e.stamp == self.epoch)
+        self.entries.get(v as usize).filter(|e| e[0] == self.epoch)
     }
 
     /// Whether `v` was visited.
@@ -79,12 +80,17 @@ impl Marks {
     /// already visited.
     pub(super) fn visit(&mut self, v: u32, pred: Pred, dist: u32) -> bool {
         match self.entries.get_mut(v as usize) {
-            Some(e) if e.stamp != self.epoch => {
-                *e = Entry {
-                    stamp: self.epoch,
-                    dist,
-                    pred,
+            Some(e) if e[0] != self.epoch => {
+                // Distances are proof lengths, far below 2^30 for any
+                // network that fits in memory.
+                let dist = dist.min(DIST_MASK);
+                let (kind, node, step) = match pred {
+                    Pred::Root => (ROOT, 0, 0),
+                    Pred::Within(from, step) => (WITHIN, from, step.bits()),
+                    Pred::Cross(from, None) => (CROSS_SAME, from, 0),
+                    Pred::Cross(from, Some(step)) => (CROSS_STEP, from, step.bits()),
                 };
+                *e = [self.epoch, kind << KIND_SHIFT | dist, node, step];
                 self.seen.push(v);
                 true
             }
@@ -94,12 +100,17 @@ impl Marks {
 
     /// The distance of a visited node.
     pub(super) fn dist(&self, v: u32) -> Option<u32> {
-        self.entry(v).map(|e| e.dist)
+        self.entry(v).map(|e| e[1] & DIST_MASK)
     }
 
     /// How a visited node was reached.
     pub(super) fn pred(&self, v: u32) -> Option<Pred> {
-        self.entry(v).map(|e| e.pred)
+        self.entry(v).map(|e| match e[1] >> KIND_SHIFT {
+            ROOT => Pred::Root,
+            WITHIN => Pred::Within(e[2], StepCode::from_bits(e[3])),
+            CROSS_SAME => Pred::Cross(e[2], None),
+            _ => Pred::Cross(e[2], Some(StepCode::from_bits(e[3]))),
+        })
     }
 
     /// The visited nodes in visiting order.
