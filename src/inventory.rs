@@ -558,17 +558,29 @@ impl<'de> Visitor<'de> for FastAssessments<'_> {
         Ok(Vec::new())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Assessment>, A::Error> {
-        let mut out = Vec::new();
-        while let Some(a) = seq.next_element_seed(FastAssessment { book: self.book })? {
-            out.push(a);
+        let mut out: Vec<Assessment> = Vec::new();
+        loop {
+            // Files list clauses in the rulebook's order more often than
+            // not: the clause after the last one is tried first, which
+            // reads the next clause's key instead of probing the index of
+            // every clause.
+            let next = out.last().map(|a| ClauseIdx(a.clause.0.saturating_add(1)));
+            match seq.next_element_seed(FastAssessment {
+                book: self.book,
+                next,
+            })? {
+                Some(a) => out.push(a),
+                None => return Ok(out),
+            }
         }
-        Ok(out)
     }
 }
 
 /// One `{clause, status, by}` item for [`json_fast`].
 struct FastAssessment<'b> {
     book: &'b Rulebook,
+    /// The clause this item most likely names.
+    next: Option<ClauseIdx>,
 }
 
 impl<'de> de::DeserializeSeed<'de> for FastAssessment<'_> {
@@ -589,7 +601,14 @@ impl<'de> Visitor<'de> for FastAssessment<'_> {
             let value = map.next_value_seed(TextSeed)?;
             match &*key {
                 "clause" if clause.is_none() => {
-                    clause = Some(self.book.clause_by_key(&value).ok_or_else(give_up)?);
+                    let guess = self
+                        .next
+                        .filter(|&c| self.book.clause(c).is_some_and(|k| k.key == *value));
+                    clause = Some(
+                        guess
+                            .or_else(|| self.book.clause_by_key(&value))
+                            .ok_or_else(give_up)?,
+                    );
                 }
                 "status" if status.is_none() => {
                     status = Some(Status::from_keyword(&value).ok_or_else(give_up)?);
