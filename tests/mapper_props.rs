@@ -396,6 +396,7 @@ proptest! {
             if a == 0 {
                 let all: Vec<_> = (0..n).map(|c| net.supersets_and_overlaps(ClauseIdx(c))).collect();
                 check_mirror(&net, &all)?;
+                check_carriers(&net, &all)?;
             }
             let mut in_related = vec![None; sets.len()];
             for (b, answer) in related {
@@ -441,6 +442,37 @@ fn check_mirror(
         let (sub, over) = net.subsets_and_overlaps(ClauseIdx(b as u32));
         prop_assert_eq!(&sub, &subsets[b], "subsets of {}", b);
         prop_assert_eq!(&over, &overlaps[b], "overlaps of {}", b);
+    }
+    Ok(())
+}
+
+/// `carriers_of_any(S)` is `S` with the union of `supersets_and_overlaps(c)`
+/// (in `all`) over `c` in `S`, in index order, for several `S`.
+fn check_carriers(
+    net: &Network,
+    all: &[(Vec<ClauseIdx>, Vec<ClauseIdx>)],
+) -> Result<(), TestCaseError> {
+    let n = all.len() as u32;
+    let mut choices: Vec<Vec<ClauseIdx>> = (0..3)
+        .map(|k| (0..n).filter(|c| c % 3 == k).map(ClauseIdx).collect())
+        .collect();
+    choices.push(Vec::new());
+    choices.push((0..n.min(1)).map(ClauseIdx).collect());
+    choices.push((0..n).rev().map(ClauseIdx).collect());
+    for chosen in choices {
+        let mut expected: Vec<ClauseIdx> = chosen.clone();
+        for c in &chosen {
+            let (sup, over) = &all[c.0 as usize];
+            expected.extend(sup.iter().chain(over));
+        }
+        expected.sort_unstable();
+        expected.dedup();
+        prop_assert_eq!(
+            net.carriers_of_any(&chosen),
+            expected,
+            "carriers of {:?}",
+            chosen
+        );
     }
     Ok(())
 }
