@@ -270,7 +270,7 @@ def peer_runs_once(a, name, wl):
 
 
 # Fewest inventories in a timed batch: the workload's inventories are repeated up to it.
-MIN_BATCH = 100
+MIN_BATCH = 1000
 
 
 def rounds(a, name, wl, exp, rf):
@@ -279,8 +279,8 @@ def rounds(a, name, wl, exp, rf):
     shared) hit refmap and the peers alike. Medians over rounds."""
     R, rules, T, pc = a.refmap, ["--rules", os.path.join(wl, "rules")], a.target, exp["peer_clause"]
     paths = json_inventories(wl)
-    # A workload with few inventories (X has 10) is batched several times over, so that
-    # T(N) − T(1) stands above the run-to-run noise of loading the rules (tens of ms on X).
+    # A workload with few inventories (M has 100, X 10) is batched several times over, so
+    # that T(N) − T(1) stands above the run-to-run noise of loading the rules (tens of ms on X).
     repeat = -(-MIN_BATCH // len(paths)) if paths else 1
     batch_paths = paths * repeat
     rf["batch_repeat"] = repeat
