@@ -90,17 +90,28 @@ pub fn check_all_timed(
 ) -> Vec<(Result<Report, InventoryError>, [Duration; 2])> {
     parallel_map(
         sources,
-        |(name, text)| {
-            let started = Instant::now();
-            let inv = match inventory::load(evaluator.rulebook(), name, text) {
-                Ok(inv) => inv,
-                Err(e) => return (Err(e), [started.elapsed(), Duration::ZERO]),
-            };
-            let loaded = Instant::now();
-            let report =
-                evaluator.evaluate_with(&inv, as_of.or(inv.as_of).unwrap_or(today), detail);
-            (Ok(report), [loaded - started, loaded.elapsed()])
-        },
+        |(name, text)| check_one_timed(evaluator, name, text, as_of, today, detail),
         progress,
     )
+}
+
+/// Loads and evaluates one inventory as [`check_all`] does, with the time
+/// it took to load and to evaluate (zero for an evaluation that did not
+/// happen).
+pub fn check_one_timed(
+    evaluator: &Evaluator<'_>,
+    name: &str,
+    text: &str,
+    as_of: Option<Date>,
+    today: Date,
+    detail: Detail,
+) -> (Result<Report, InventoryError>, [Duration; 2]) {
+    let started = Instant::now();
+    let inv = match inventory::load(evaluator.rulebook(), name, text) {
+        Ok(inv) => inv,
+        Err(e) => return (Err(e), [started.elapsed(), Duration::ZERO]),
+    };
+    let loaded = Instant::now();
+    let report = evaluator.evaluate_with(&inv, as_of.or(inv.as_of).unwrap_or(today), detail);
+    (Ok(report), [loaded - started, loaded.elapsed()])
 }

@@ -456,18 +456,6 @@ impl Context<'_> {
         for r in referentials {
             refmap::query::referential_id(book, r).map_err(|e| InputError(e.to_string()))?;
         }
-        let mut sources = Vec::with_capacity(files.len());
-        let mut problems = Vec::new();
-        for path in files {
-            let name = path.display().to_string();
-            match std::fs::read_to_string(path) {
-                Ok(text) => sources.push((name, text)),
-                Err(e) => problems.push(format!("cannot read `{name}`: {e}")),
-            }
-        }
-        if !problems.is_empty() {
-            return Err(InputError(problems.join("\n")));
-        }
         // Restricted to the referentials reported: the others are
         // evaluated only as far as these need them.
         let evaluator = refmap::evaluate::Evaluator::for_referentials(book, referentials);
@@ -478,16 +466,40 @@ impl Context<'_> {
         } else {
             refmap::evaluate::Detail::Full
         };
+        // Each file is read, loaded and evaluated on the core that takes
+        // it, and its text dropped there: reading is spread over the cores
+        // and a batch never holds every file at once.
         let started = std::time::Instant::now();
-        let timed =
-            refmap::batch::check_all_timed(&evaluator, &sources, as_of, today, detail, |done| {
+        let outcomes = refmap::batch::parallel_map(
+            files,
+            |path| {
+                let name = path.display().to_string();
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read `{name}`: {e}"))
+                    .map(|text| {
+                        refmap::batch::check_one_timed(
+                            &evaluator, &name, &text, as_of, today, detail,
+                        )
+                    })
+            },
+            |done| {
                 if progress {
-                    eprint!("\r{done}/{} sites evaluated", sources.len());
+                    eprint!("\r{done}/{} sites evaluated", files.len());
                 }
-            });
+            },
+        );
         if progress {
             eprintln!();
         }
+        // Unreadable files are reported alone, before any inventory's problems.
+        let mut problems: Vec<String> = outcomes
+            .iter()
+            .filter_map(|o| o.as_ref().err().cloned())
+            .collect();
+        if !problems.is_empty() {
+            return Err(InputError(problems.join("\n")));
+        }
+        let timed: Vec<_> = outcomes.into_iter().filter_map(Result::ok).collect();
         if timings() {
             eprintln!(
                 "refmap timings: {} inventories in {:.3} s; per inventory (median): load {:.1} µs, evaluate {:.1} µs",
