@@ -1,5 +1,8 @@
 //! Inventory loading must never panic, whatever the bytes: every input is
-//! either an inventory or an error naming the file and place.
+//! either an inventory or an error naming the file and place. The shortcut
+//! for JSON files must load exactly what the reference route loads, and an
+//! evaluation restricted to one referential must report what the whole
+//! evaluation reports of it.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -18,16 +21,40 @@ fn evaluator() -> &'static Evaluator<'static> {
     EVALUATOR.get_or_init(|| Evaluator::new(&rules().rulebook))
 }
 
+/// The first referential by id, and an evaluator restricted to it.
+fn scoped() -> &'static (Vec<String>, Evaluator<'static>) {
+    static SCOPED: OnceLock<(Vec<String>, Evaluator<'static>)> = OnceLock::new();
+    SCOPED.get_or_init(|| {
+        let book = &rules().rulebook;
+        let first = book.referentials.iter().map(|r| r.id.clone()).min();
+        let ids: Vec<String> = first.into_iter().collect();
+        let evaluator = Evaluator::for_referentials(book, &ids);
+        (ids, evaluator)
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
     let book = &rules().rulebook;
-    match refmap::inventory::load(book, "fuzz.yaml", text) {
+    let loaded = refmap::inventory::load(book, "fuzz.yaml", text);
+    assert_eq!(
+        loaded,
+        refmap::inventory::load_reference(book, "fuzz.yaml", text)
+    );
+    match loaded {
         Ok(inventory) => {
             let as_of = inventory.as_of.unwrap_or(refmap::date::Date::MAX);
-            let report = evaluator().evaluate(&inventory, as_of);
+            let mut report = evaluator().evaluate(&inventory, as_of);
             assert_eq!(report.clauses.len(), book.clauses.len());
+            let (ids, restricted) = scoped();
+            report.keep_referentials(ids);
+            let part = restricted.evaluate(&inventory, as_of);
+            assert_eq!(
+                serde_json::to_string(&report).ok(),
+                serde_json::to_string(&part).ok()
+            );
         }
         Err(e) => assert!(!e.problems.is_empty()),
     }
