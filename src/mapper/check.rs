@@ -145,8 +145,8 @@ fn has_set_model(net: &Network) -> bool {
         }
         // When `x` is in the last up-set searched, `up(x)` lies within it:
         // if no `Y` of `x` is in that up-set, none is in `up(x)`, and the
-        // search is saved. On a network whose clauses mostly form one class
-        // of equals, one search then answers for nearly every clause.
+        // search is saved: the other clauses of a class of equals just
+        // searched from, for one, need none.
         if searched
             && above.contains(x)
             && !net.not_sub_out.edges(x).any(|(y, _)| above.contains(y))
