@@ -1075,7 +1075,7 @@ impl<'b> Evaluator<'b> {
         let assessor = |x: ClauseIdx| {
             s.state(x)
                 .and_then(|st| inventory.assessments.get(st.assessed as usize))
-                .and_then(|a| a.by.clone())
+                .and_then(|a| a.by.as_deref().map(str::to_string))
         };
         for (r, (id, order)) in self.layout.iter().enumerate() {
             if self

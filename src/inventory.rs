@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -78,8 +79,9 @@ pub struct Assessment {
     pub clause: ClauseIdx,
     /// The verdict.
     pub status: Status,
-    /// Who said so (free text).
-    pub by: Option<String>,
+    /// Who said so (free text). Shared: a file names the same auditor
+    /// for many clauses, and each is kept once.
+    pub by: Option<Arc<str>>,
 }
 
 /// Problems of one inventory file.
@@ -561,13 +563,14 @@ impl<'de> Visitor<'de> for FastAssessments<'_> {
         let mut out: Vec<Assessment> = Vec::new();
         loop {
             // Files list clauses in the rulebook's order more often than
-            // not: the clause after the last one is tried first, which
-            // reads the next clause's key instead of probing the index of
-            // every clause.
-            let next = out.last().map(|a| ClauseIdx(a.clause.0.saturating_add(1)));
+            // not: the clauses just after the last one are tried first,
+            // which reads their keys, side by side in memory, instead of
+            // probing the index of every clause.
+            let last = out.last();
             match seq.next_element_seed(FastAssessment {
                 book: self.book,
-                next,
+                next: last.map(|a| ClauseIdx(a.clause.0.saturating_add(1))),
+                last_by: last.and_then(|a| a.by.clone()),
             })? {
                 Some(a) => out.push(a),
                 None => return Ok(out),
@@ -576,11 +579,17 @@ impl<'de> Visitor<'de> for FastAssessments<'_> {
     }
 }
 
+/// How many clauses after the last one assessed are tried before the
+/// index of every clause.
+const LOOKAHEAD: u32 = 8;
+
 /// One `{clause, status, by}` item for [`json_fast`].
 struct FastAssessment<'b> {
     book: &'b Rulebook,
     /// The clause this item most likely names.
     next: Option<ClauseIdx>,
+    /// Who assessed the item before, most likely who assessed this one.
+    last_by: Option<Arc<str>>,
 }
 
 impl<'de> de::DeserializeSeed<'de> for FastAssessment<'_> {
@@ -601,9 +610,13 @@ impl<'de> Visitor<'de> for FastAssessment<'_> {
             let value = map.next_value_seed(TextSeed)?;
             match &*key {
                 "clause" if clause.is_none() => {
-                    let guess = self
-                        .next
-                        .filter(|&c| self.book.clause(c).is_some_and(|k| k.key == *value));
+                    // The few clauses after the last one assessed: a file
+                    // that assesses most clauses in order skips a few.
+                    let guess = self.next.and_then(|next| {
+                        (next.0..next.0.saturating_add(LOOKAHEAD))
+                            .map(ClauseIdx)
+                            .find(|&c| self.book.clause(c).is_some_and(|k| k.key == *value))
+                    });
                     clause = Some(
                         guess
                             .or_else(|| self.book.clause_by_key(&value))
@@ -613,7 +626,12 @@ impl<'de> Visitor<'de> for FastAssessment<'_> {
                 "status" if status.is_none() => {
                     status = Some(Status::from_keyword(&value).ok_or_else(give_up)?);
                 }
-                "by" if by.is_none() => by = Some(value.into_owned()),
+                "by" if by.is_none() => {
+                    by = Some(match &self.last_by {
+                        Some(last) if **last == *value => Arc::clone(last),
+                        _ => Arc::from(&*value),
+                    });
+                }
                 _ => return Err(give_up()),
             }
         }
@@ -1147,7 +1165,7 @@ impl Checker<'_> {
                         ),
                     ),
                 },
-                ("by", Doc::Text(s)) => by = Some(s.into_owned()),
+                ("by", Doc::Text(s)) => by = Some(Arc::from(&*s)),
                 (k @ ("clause" | "status" | "by"), v) => {
                     self.problem(
                         format!("{}, field `{k}`", place()),
