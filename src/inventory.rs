@@ -145,14 +145,13 @@ enum Doc<'t> {
 /// any container more than [`MAX_DOC_DEPTH`] deep, even an empty one: in
 /// JSON every `[`/`{` outside strings opens a container.
 fn json_doc(text: &str) -> Result<Doc<'_>, serde_json::Error> {
+    json_doc_at(text, 0)
+}
+
+/// [`json_doc`] of a value found `depth` levels down a document.
+fn json_doc_at(text: &str, depth: usize) -> Result<Doc<'_>, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let doc = de::DeserializeSeed::deserialize(
-        DocSeed {
-            depth: 0,
-            json: true,
-        },
-        &mut de,
-    )?;
+    let doc = de::DeserializeSeed::deserialize(DocSeed { depth, json: true }, &mut de)?;
     de.end()?;
     Ok(doc)
 }
@@ -438,10 +437,15 @@ pub fn load_reference(
 /// `{clause, status, by}` items of text naming a known clause and a known
 /// status, each clause once, or when the rest of the file has a problem.
 fn json_fast(book: &Rulebook, text: &str) -> Option<Inventory> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let (entries, assessments) =
-        de::DeserializeSeed::deserialize(FastTop { book }, &mut de).ok()?;
-    de.end().ok()?;
+    let (entries, assessments) = match scan_top(book, text) {
+        Some(parts) => parts,
+        None => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            let parts = de::DeserializeSeed::deserialize(FastTop { book }, &mut de).ok()?;
+            de.end().ok()?;
+            parts
+        }
+    };
     let mut checker = Checker {
         book,
         problems: Vec::new(),
@@ -583,6 +587,224 @@ impl<'de> Visitor<'de> for FastAssessments<'_> {
 /// index of every clause.
 const LOOKAHEAD: u32 = 8;
 
+/// The clause of key `key`, tried first among the few clauses from `next`
+/// on: a file that assesses most clauses in the rulebook's order skips a
+/// few, and their keys lie side by side in memory, where the index of
+/// every clause costs cache misses.
+fn find_clause(book: &Rulebook, next: Option<ClauseIdx>, key: &str) -> Option<ClauseIdx> {
+    next.and_then(|next| {
+        (next.0..next.0.saturating_add(LOOKAHEAD))
+            .map(ClauseIdx)
+            .find(|&c| book.clause(c).is_some_and(|k| k.key == key))
+    })
+    .or_else(|| book.clause_by_key(key))
+}
+
+/// `text` as an assessor's name, shared with `last` when the same.
+fn share(last: Option<&Arc<str>>, text: &str) -> Arc<str> {
+    match last {
+        Some(last) if **last == *text => Arc::clone(last),
+        _ => Arc::from(text),
+    }
+}
+
+/// The `assessments` list of [`scan_top`] read straight from its JSON text
+/// at `scan`: `null`, or a list of objects whose members are all strings
+/// without escapes, `clause`, `status` and `by` at most once each with the
+/// first two given, naming a known clause and status. `None` at anything
+/// else.
+fn scan_assessments(book: &Rulebook, scan: &mut Scan<'_>) -> Option<Vec<Assessment>> {
+    if scan.rest().starts_with("null") {
+        scan.at += 4;
+        return Some(Vec::new());
+    }
+    scan.byte(b'[')?;
+    let mut out: Vec<Assessment> = Vec::new();
+    scan.space();
+    if scan.byte(b']').is_none() {
+        loop {
+            scan.space();
+            scan.byte(b'{')?;
+            let last = out.last();
+            let (mut clause, mut status, mut by) = (None, None, None);
+            loop {
+                let key = scan.key()?;
+                let value = scan.string()?;
+                match key {
+                    "clause" if clause.is_none() => {
+                        let next = last.map(|a| ClauseIdx(a.clause.0.saturating_add(1)));
+                        clause = Some(find_clause(book, next, value)?);
+                    }
+                    "status" if status.is_none() => status = Some(Status::from_keyword(value)?),
+                    "by" if by.is_none() => {
+                        by = Some(share(last.and_then(|a| a.by.as_ref()), value));
+                    }
+                    _ => return None,
+                }
+                scan.space();
+                if scan.byte(b',').is_none() {
+                    scan.byte(b'}')?;
+                    break;
+                }
+            }
+            out.push(Assessment {
+                clause: clause?,
+                status: status?,
+                by,
+            });
+            scan.space();
+            if scan.byte(b',').is_none() {
+                scan.byte(b']')?;
+                break;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The top-level mapping of [`json_fast`] read by hand, so that serde_json
+/// never scans the assessments: keys without escapes, each once; the
+/// `assessments` value as [`scan_assessments`] reads it; every other value
+/// cut out by [`Scan::value`] and parsed by serde_json as [`json_doc`]
+/// parses a nested value. `None` at anything else, and the serde reader
+/// takes the file. Text it accepts is valid JSON: every piece is checked,
+/// the values by serde_json itself.
+fn scan_top<'t>(book: &Rulebook, text: &'t str) -> Option<FastParts<'t>> {
+    let mut scan = Scan { text, at: 0 };
+    let mut entries: Vec<(Cow<'t, str>, Doc<'t>)> = Vec::new();
+    let mut assessments = None;
+    scan.space();
+    scan.byte(b'{')?;
+    scan.space();
+    if scan.byte(b'}').is_none() {
+        loop {
+            let key = scan.key()?;
+            if key == "assessments" {
+                if assessments.is_some() {
+                    return None;
+                }
+                assessments = Some(scan_assessments(book, &mut scan)?);
+            } else {
+                let start = scan.at;
+                scan.value()?;
+                let value = text.get(start..scan.at)?;
+                if entries.iter().any(|(k, _)| k == key) {
+                    return None;
+                }
+                entries.push((Cow::Borrowed(key), json_doc_at(value, 1).ok()?));
+            }
+            scan.space();
+            if scan.byte(b',').is_none() {
+                scan.byte(b'}')?;
+                break;
+            }
+        }
+    }
+    scan.space();
+    scan.rest()
+        .is_empty()
+        .then(|| (entries, assessments.unwrap_or_default()))
+}
+
+/// A cursor over JSON text for [`scan_assessments`] and [`scan_top`].
+struct Scan<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> Scan<'t> {
+    fn rest(&self) -> &'t str {
+        self.text.get(self.at..).unwrap_or("")
+    }
+
+    /// Skips JSON white space.
+    fn space(&mut self) {
+        let skipped = self
+            .rest()
+            .bytes()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .count();
+        self.at += skipped;
+    }
+
+    /// Takes `b`, if next.
+    fn byte(&mut self, b: u8) -> Option<()> {
+        (self.rest().as_bytes().first() == Some(&b)).then(|| self.at += 1)
+    }
+
+    /// A member's key and its colon, with the white space around them.
+    fn key(&mut self) -> Option<&'t str> {
+        self.space();
+        let key = self.string()?;
+        self.space();
+        self.byte(b':')?;
+        self.space();
+        Some(key)
+    }
+
+    /// Moves past one JSON value, or what would be one: a string (escapes
+    /// skipped), a bracketed run balanced outside strings, or a bare word
+    /// up to the next `,`, `}`, `]` or white space. What it passes over is
+    /// checked by whoever reads it.
+    fn value(&mut self) -> Option<()> {
+        let bytes = self.rest().as_bytes();
+        let mut depth = 0usize;
+        let mut in_string = false;
+        let mut escaped = false;
+        for (i, &b) in bytes.iter().enumerate() {
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if b == b'\\' {
+                    escaped = true;
+                } else if b == b'"' {
+                    in_string = false;
+                    if depth == 0 {
+                        self.at += i + 1;
+                        return Some(());
+                    }
+                }
+                continue;
+            }
+            match b {
+                b'"' => in_string = true,
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' if depth > 0 => {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.at += i + 1;
+                        return Some(());
+                    }
+                }
+                b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' if depth == 0 => {
+                    self.at += i;
+                    return (i > 0).then_some(());
+                }
+                _ => {}
+            }
+        }
+        (depth == 0 && !in_string && !bytes.is_empty()).then(|| self.at += bytes.len())
+    }
+
+    /// A string without escapes or control characters, its content
+    /// borrowed.
+    fn string(&mut self) -> Option<&'t str> {
+        self.byte(b'"')?;
+        let rest = self.rest();
+        // The strings read here are a few bytes long: a plain loop beats
+        // a vectorised search's set-up. It stops at the closing quote, an
+        // escape, or a control character JSON does not allow raw.
+        let end = rest
+            .bytes()
+            .position(|b| b == b'"' || b == b'\\' || b < 0x20)?;
+        if rest.as_bytes().get(end) != Some(&b'"') {
+            return None;
+        }
+        self.at += end + 1;
+        rest.get(..end)
+    }
+}
+
 /// One `{clause, status, by}` item for [`json_fast`].
 struct FastAssessment<'b> {
     book: &'b Rulebook,
@@ -610,28 +832,12 @@ impl<'de> Visitor<'de> for FastAssessment<'_> {
             let value = map.next_value_seed(TextSeed)?;
             match &*key {
                 "clause" if clause.is_none() => {
-                    // The few clauses after the last one assessed: a file
-                    // that assesses most clauses in order skips a few.
-                    let guess = self.next.and_then(|next| {
-                        (next.0..next.0.saturating_add(LOOKAHEAD))
-                            .map(ClauseIdx)
-                            .find(|&c| self.book.clause(c).is_some_and(|k| k.key == *value))
-                    });
-                    clause = Some(
-                        guess
-                            .or_else(|| self.book.clause_by_key(&value))
-                            .ok_or_else(give_up)?,
-                    );
+                    clause = Some(find_clause(self.book, self.next, &value).ok_or_else(give_up)?);
                 }
                 "status" if status.is_none() => {
                     status = Some(Status::from_keyword(&value).ok_or_else(give_up)?);
                 }
-                "by" if by.is_none() => {
-                    by = Some(match &self.last_by {
-                        Some(last) if **last == *value => Arc::clone(last),
-                        _ => Arc::from(&*value),
-                    });
-                }
+                "by" if by.is_none() => by = Some(share(self.last_by.as_ref(), &value)),
                 _ => return Err(give_up()),
             }
         }

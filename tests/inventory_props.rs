@@ -61,7 +61,7 @@ fn value() -> impl Strategy<Value = String> {
             .prop_map(str::to_string),
         1 => prop::sample::select(vec![
             r#""LAB:9""#, r#""lab:4""#, r#""LAB:4.2 ""#, r#""LAB:\u0034.1""#, r#""done""#, "null", "3",
-            "true", "[]", "{}", r#"["LAB:4"]"#, r#""""#,
+            "true", "[]", "{}", r#"["LAB:4"]"#, r#""""#, "\"raw\ttab\"",
         ]).prop_map(str::to_string),
     ]
 }
@@ -156,6 +156,7 @@ fn clean() -> impl Strategy<Value = String> {
     let by = prop::option::of(prop::sample::select(vec![
         r#""auditor""#,
         r#""Dr. \u00c9lise""#,
+        "\"raw\ttab\"",
     ]));
     // Now and then one item repeats one of its keys (then the file is refused).
     let repeat = prop::option::weighted(
@@ -189,7 +190,7 @@ fn clean() -> impl Strategy<Value = String> {
                 })
                 .collect();
             let evidence = r#""evidence": [{"id": "R1", "type": "record", "date": "2025-06-01", "fields": {"n": 2}}]"#;
-            let assessments = format!(r#""assessments": [{}]"#, items.join(",\n  "));
+            let assessments = format!(r#""assessments" :[ {} ]"#, items.join(" ,\r\n\t"));
             if evidence_first {
                 format!(r#"{{"site": "Site", {evidence}, {assessments}}}"#)
             } else {
