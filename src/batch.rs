@@ -72,25 +72,9 @@ pub fn check_all(
     detail: Detail,
     progress: impl Fn(usize) + Sync,
 ) -> Vec<Result<Report, InventoryError>> {
-    check_all_timed(evaluator, sources, as_of, today, detail, progress)
-        .into_iter()
-        .map(|(result, _)| result)
-        .collect()
-}
-
-/// [`check_all`], with the time each inventory took to load and to
-/// evaluate (zero for an evaluation that did not happen).
-pub fn check_all_timed(
-    evaluator: &Evaluator<'_>,
-    sources: &[(String, String)],
-    as_of: Option<Date>,
-    today: Date,
-    detail: Detail,
-    progress: impl Fn(usize) + Sync,
-) -> Vec<(Result<Report, InventoryError>, [Duration; 2])> {
     parallel_map(
         sources,
-        |(name, text)| check_one_timed(evaluator, name, text, as_of, today, detail),
+        |(name, text)| check_one_timed(evaluator, name, text, as_of, today, detail).0,
         progress,
     )
 }

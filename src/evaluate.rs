@@ -219,7 +219,7 @@ impl Scope {
         book: &Rulebook,
         layout: &[(String, Vec<ClauseIdx>)],
         ids: &[String],
-        named_by: impl Fn(ClauseIdx) -> Vec<ClauseIdx>,
+        names: &[Vec<ClauseIdx>],
     ) -> Scope {
         let n = book.clauses.len();
         let mut whole = vec![0u64; n.div_ceil(64)];
@@ -231,9 +231,7 @@ impl Scope {
         let reads = |c: ClauseIdx, out: &mut Vec<ClauseIdx>| {
             if let Some(k) = book.clause(c) {
                 out.extend_from_slice(&k.children);
-                if k.requires.is_some() {
-                    out.extend(named_by(c));
-                }
+                out.extend(names.get(c.0 as usize).into_iter().flatten());
             }
         };
         let mut pending: Vec<ClauseIdx> = layout
@@ -613,17 +611,25 @@ impl<'b> Evaluator<'b> {
             post_order.extend(order.iter().rev().copied());
             layout.push((r.to_string(), order));
         }
-        let mut referenced_by = vec![Vec::new(); n];
-        for i in 0..n {
-            let c = ClauseIdx(u32::try_from(i).unwrap_or(u32::MAX));
-            if let Some(expr) = book.clauses.get(i).and_then(|k| k.requires.as_ref()) {
+        // The clauses each clause's rule names, and the reverse.
+        let names: Vec<Vec<ClauseIdx>> = book
+            .clauses
+            .iter()
+            .map(|k| {
                 let mut named = Vec::new();
-                clause_refs(book, expr, &mut named);
-                for x in named {
-                    if let Some(list) = referenced_by.get_mut(x.0 as usize) {
-                        if !list.contains(&c) {
-                            list.push(c);
-                        }
+                if let Some(expr) = &k.requires {
+                    clause_refs(book, expr, &mut named);
+                }
+                named
+            })
+            .collect();
+        let mut referenced_by = vec![Vec::new(); n];
+        for (i, named) in names.iter().enumerate() {
+            let c = ClauseIdx(u32::try_from(i).unwrap_or(u32::MAX));
+            for x in named {
+                if let Some(list) = referenced_by.get_mut(x.0 as usize) {
+                    if !list.contains(&c) {
+                        list.push(c);
                     }
                 }
             }
@@ -683,15 +689,7 @@ impl<'b> Evaluator<'b> {
                 node.parent_place = parent_place;
             }
         }
-        let scope = ids.map(|ids| {
-            Scope::new(book, &layout, ids, |c| {
-                let mut named = Vec::new();
-                if let Some(expr) = book.clause(c).and_then(|k| k.requires.as_ref()) {
-                    clause_refs(book, expr, &mut named);
-                }
-                named
-            })
-        });
+        let scope = ids.map(|ids| Scope::new(book, &layout, ids, &names));
         if let Some(scope) = &scope {
             // The first pass steps nothing outside the scope.
             for (at, c) in post_order.iter().enumerate() {

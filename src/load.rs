@@ -101,13 +101,19 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     Ok(())
 }
 
+/// Whether `REFMAP_TIMINGS` asks for the time of each stage on standard
+/// error (loading, resolution, the CLI's queries and inventories).
+pub fn timings() -> bool {
+    std::env::var_os("REFMAP_TIMINGS").is_some()
+}
+
 /// Parses every file of `sources` and resolves them together.
 ///
 /// When a file has a syntax error, its items are missing from resolution, so
 /// "unknown …" and "never required" findings are left out: they would be
 /// echoes of the syntax error, not problems of their own.
 pub fn front_end(sources: SourceMap, options: Options) -> Loaded {
-    let timings = std::env::var_os("REFMAP_TIMINGS").is_some();
+    let timings = timings();
     let started = std::time::Instant::now();
     let mut trees = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();

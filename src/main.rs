@@ -161,17 +161,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// Whether `REFMAP_TIMINGS` asks for the time of each stage on stderr.
-fn timings() -> bool {
-    std::env::var_os("REFMAP_TIMINGS").is_some()
-}
-
 /// Runs a query, printing its time (the query alone, before its answer is
 /// formatted) under `REFMAP_TIMINGS`.
 fn timed_query<T>(query: impl FnOnce() -> T) -> T {
     let started = std::time::Instant::now();
     let answer = query();
-    if timings() {
+    if refmap::load::timings() {
         eprintln!(
             "refmap timings: query {:.1} µs",
             started.elapsed().as_secs_f64() * 1e6
@@ -500,7 +495,7 @@ impl Context<'_> {
             return Err(InputError(problems.join("\n")));
         }
         let timed: Vec<_> = outcomes.into_iter().filter_map(Result::ok).collect();
-        if timings() {
+        if refmap::load::timings() {
             eprintln!(
                 "refmap timings: {} inventories in {:.3} s; per inventory (median): load {:.1} µs, evaluate {:.1} µs",
                 timed.len(),

@@ -337,7 +337,7 @@ pub fn resolve(
     mut files: Vec<(FileId, ast::File)>,
     options: ResolveOptions,
 ) -> Loaded {
-    let timings = std::env::var_os("REFMAP_TIMINGS").is_some();
+    let timings = crate::load::timings();
     let mut clock = std::time::Instant::now();
     let mut lap = |what: &str| {
         if timings {
