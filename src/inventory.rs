@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 use crate::date::Date;
 use crate::mapper::ClauseIdx;
 use crate::model::{closest, Rulebook};
-use crate::syntax::ast::{FieldType, Status};
+use crate::syntax::ast::FieldType;
+use crate::vocab::Status;
 
 /// Largest inventory accepted, in bytes.
 pub const MAX_INVENTORY_BYTES: usize = 64 * 1024 * 1024;

@@ -50,3 +50,4 @@ pub mod report;
 pub mod source;
 pub mod syntax;
 pub mod test_blocks;
+pub mod vocab;

@@ -3,13 +3,13 @@
 use std::fmt::Write as _;
 
 use crate::evaluate::{Basis, Report, Summary};
-use crate::mapper::Relation;
 use crate::query::{
     ClauseTree, Cover, Coverage, Equivalents, Kinship, NetworkExport, ProofStep, ReferentialTree,
     Relate,
 };
-use crate::syntax::ast::Status;
 use crate::test_blocks::TestOutcome;
+use crate::vocab::Relation;
+use crate::vocab::Status;
 
 /// The clause trees, indented two spaces a level.
 pub fn clause_trees(trees: &[ReferentialTree]) -> String {

@@ -9,10 +9,10 @@ use serde::Serialize;
 use crate::date::Date;
 use crate::evaluate::{Basis, ClauseResult, Evaluator};
 use crate::inventory::{Assessment, EvidenceItem, Fact, Inventory};
-use crate::mapper::RelationSet;
 use crate::model::{Rulebook, TestCase};
 use crate::query::{proof, ProofStep};
 use crate::syntax::ast::{TestItem, Value, ValueKind};
+use crate::vocab::RelationSet;
 
 /// The result of one `test` block.
 #[derive(Debug, Clone, Serialize)]

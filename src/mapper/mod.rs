@@ -36,7 +36,6 @@ mod adjacency;
 mod check;
 mod marks;
 mod query;
-mod relation;
 
 use std::fmt;
 
@@ -45,18 +44,8 @@ use serde::{Deserialize, Serialize};
 use adjacency::{Csr, StepCode, MAX_INDEX};
 use marks::ScratchPool;
 
+pub use crate::vocab::{ClauseIdx, LinkId, Relation, RelationSet, UnknownRelation};
 pub use query::CarrySets;
-pub use relation::{Relation, RelationSet, UnknownRelation};
-
-/// A clause, as a dense index `0..clause_count` given by the model layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ClauseIdx(pub u32);
-
-/// A declared link, as its index in [`NetworkInput::links`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct LinkId(pub u32);
 
 /// A declared link `a relation b`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,8 +9,8 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::date::{Date, Duration};
-use crate::mapper::Relation;
 use crate::source::Span;
+pub use crate::vocab::{Relation, Status};
 
 /// A name with its place: an evidence type, a field, a referential or clause id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -479,53 +479,6 @@ pub enum ValueKind {
     Bool(bool),
     /// `[a, b]`
     List(Vec<Value>),
-}
-
-/// A clause status, as written in tests and reported by evaluation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// Every obligation is shown to be fulfilled.
-    Met,
-    /// Some obligations are shown to be fulfilled.
-    Partial,
-    /// Shown not to be fulfilled.
-    NotMet,
-    /// The clause does not apply to this site.
-    NotApplicable,
-    /// Nothing shows either way.
-    Unknown,
-}
-
-impl Status {
-    /// The keyword.
-    pub fn keyword(self) -> &'static str {
-        match self {
-            Status::Met => "met",
-            Status::Partial => "partial",
-            Status::NotMet => "not-met",
-            Status::NotApplicable => "not-applicable",
-            Status::Unknown => "unknown",
-        }
-    }
-
-    /// Parses a keyword.
-    pub fn from_keyword(s: &str) -> Option<Status> {
-        Some(match s {
-            "met" => Status::Met,
-            "partial" => Status::Partial,
-            "not-met" => Status::NotMet,
-            "not-applicable" => Status::NotApplicable,
-            "unknown" => Status::Unknown,
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.keyword())
-    }
 }
 
 /// `test "name" { … }`

@@ -19,8 +19,8 @@ use super::ast::{
     RefAttr, RefAttrKey, Referential, Str,
 };
 use super::MAX_DEPTH;
-use crate::mapper::Relation;
 use crate::source::Span;
+use crate::vocab::Relation;
 
 /// A cursor over one text; offsets are relative to the text, spans are
 /// shifted by `base` (the text's offset in its file).

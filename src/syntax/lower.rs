@@ -12,8 +12,8 @@ use super::ast::*;
 use super::{codes, Rule, MAX_DEPTH};
 use crate::date::{Date, Duration, DurationUnit};
 use crate::diagnostic::Diagnostic;
-use crate::mapper::Relation;
 use crate::source::{FileId, Span};
+use crate::vocab::Relation;
 
 /// Lowering state: the file, and the diagnostics collected so far.
 struct Lowerer {
