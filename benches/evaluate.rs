@@ -7,7 +7,7 @@
 //!
 //! - `evaluate/big`: one inventory of 10,000 evidence items;
 //! - `evaluate/batch-1000`: 1,000 small inventories (10–60 items, a few
-//!   assessments each) through `refmap::batch::evaluate_all`;
+//!   assessments each) through `refmap::internal::batch::evaluate_all`;
 //! - `evaluate/yaml-load+evaluate`: one small inventory from YAML text
 //!   (strict loading) to its report.
 //!
@@ -27,19 +27,19 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use refmap::evaluate::{Detail, Evaluator};
-use refmap::inventory::Inventory;
-use refmap::load::{self, Options};
-use refmap::model::Rulebook;
+use refmap::internal::evaluate::{Detail, Evaluator};
+use refmap::internal::inventory::Inventory;
+use refmap::internal::load::{self, Options};
+use refmap::internal::model::Rulebook;
 
 /// The synthetic inventory generator.
 mod workload {
     use std::collections::BTreeMap;
 
-    use refmap::date::Date;
-    use refmap::inventory::{Assessment, EvidenceItem, Fact, Inventory};
-    use refmap::model::Rulebook;
-    use refmap::syntax::ast::{FieldType, Status};
+    use refmap::internal::date::Date;
+    use refmap::internal::inventory::{Assessment, EvidenceItem, Fact, Inventory};
+    use refmap::internal::model::Rulebook;
+    use refmap::internal::syntax::ast::{FieldType, Status};
 
     /// SplitMix64, so every run measures the same workload.
     pub struct Rng(pub u64);
@@ -162,7 +162,9 @@ mod workload {
                 .collect(),
             assessments: (0..assessments)
                 .map(|_| Assessment {
-                    clause: refmap::mapper::ClauseIdx(rng.below(book.clauses.len()) as u32),
+                    clause: refmap::internal::mapper::ClauseIdx(
+                        rng.below(book.clauses.len()) as u32
+                    ),
                     status: statuses[rng.below(statuses.len())],
                     by: Some("Audit".into()),
                 })
@@ -272,7 +274,7 @@ fn summary(book: &Rulebook, w: &Workload) {
     let big = t.elapsed();
     let used: usize = report.clauses.iter().map(|c| c.evidence.len()).sum();
     let t = Instant::now();
-    let reports = refmap::batch::evaluate_all(
+    let reports = refmap::internal::batch::evaluate_all(
         &evaluator,
         &w.small,
         None,
@@ -284,7 +286,7 @@ fn summary(book: &Rulebook, w: &Workload) {
     assert_eq!(reports.len(), w.small.len());
     let t = Instant::now();
     for (i, text) in w.small_yaml.iter().enumerate() {
-        let inv = refmap::inventory::load(book, "site.yaml", text)
+        let inv = refmap::internal::inventory::load(book, "site.yaml", text)
             .unwrap_or_else(|e| panic!("generated inventory {i} refused:\n{e}"));
         black_box(evaluator.evaluate(&inv, workload::as_of()));
     }
@@ -294,10 +296,10 @@ fn summary(book: &Rulebook, w: &Workload) {
         black_box(evaluator.evaluate(inv, workload::as_of()));
     }
     let sequential = t.elapsed();
-    let met = |r: &refmap::evaluate::Report| {
+    let met = |r: &refmap::internal::evaluate::Report| {
         r.clauses
             .iter()
-            .filter(|c| c.status == refmap::syntax::ast::Status::Met)
+            .filter(|c| c.status == refmap::internal::syntax::ast::Status::Met)
             .count()
     };
     let small_met: usize = reports.iter().map(met).sum();
@@ -336,7 +338,7 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function("batch-1000", |b| {
         b.iter(|| {
-            black_box(refmap::batch::evaluate_all(
+            black_box(refmap::internal::batch::evaluate_all(
                 &evaluator,
                 black_box(&w.small),
                 None,
@@ -351,7 +353,8 @@ fn benches(c: &mut Criterion) {
     group.bench_function("yaml-load+evaluate", |b| {
         b.iter(|| {
             i = (i + 1) % w.small_yaml.len();
-            let inv = refmap::inventory::load(&book, "site.yaml", &w.small_yaml[i]).unwrap();
+            let inv =
+                refmap::internal::inventory::load(&book, "site.yaml", &w.small_yaml[i]).unwrap();
             black_box(evaluator.evaluate(&inv, workload::as_of()))
         })
     });

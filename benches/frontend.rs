@@ -1,6 +1,6 @@
 //! Front-end throughput: parse and parse+resolve of one generated `.rules`
 //! file of at least 10 MB, with pest's own parse of the same text (the same
-//! grammar compiled here, since `refmap::syntax` keeps its parser private)
+//! grammar compiled here, since `refmap::internal::syntax` keeps its parser private)
 //! for comparison. Run with `cargo bench --bench frontend`; results in MB/s.
 //!
 //! The workload is consistent rules: referentials with nested clauses,
@@ -22,15 +22,15 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use pest::Parser as _;
 
-use refmap::load::{self, Options};
-use refmap::source::{FileId, SourceMap};
-use refmap::syntax;
+use refmap::internal::load::{self, Options};
+use refmap::internal::source::{FileId, SourceMap};
+use refmap::internal::syntax;
 
 // pest is built without `std` (see Cargo.toml): its generated parser names
 // `alloc` from the crate root.
 extern crate alloc;
 
-/// The grammar of `refmap::syntax`, compiled again to time pest alone.
+/// The grammar of `refmap::internal::syntax`, compiled again to time pest alone.
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/refmap.pest"]
 struct PestOnly;

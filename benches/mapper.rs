@@ -27,11 +27,11 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion};
-use refmap::mapper::{ClauseIdx, Network, NetworkInput};
+use refmap::internal::mapper::{ClauseIdx, Network, NetworkInput};
 
 /// The synthetic workload generator.
 mod synthetic {
-    use refmap::mapper::{ClauseIdx, LinkInput, NetworkInput, Relation};
+    use refmap::internal::mapper::{ClauseIdx, LinkInput, NetworkInput, Relation};
 
     /// How referentials map to each other.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -317,7 +317,7 @@ fn summary(shape: Shape, (clauses, links): (usize, usize)) -> (Synthetic, Networ
         let answer = net.relation(a, b);
         times.push(t.elapsed());
         assert!(answer.relations.contains(synthetic::truth(&s, a, b)));
-        not_all += usize::from(answer.relations != refmap::mapper::RelationSet::ALL);
+        not_all += usize::from(answer.relations != refmap::internal::mapper::RelationSet::ALL);
     }
     let (relate_median, relate_p99) = percentiles(times);
     let mut times = Vec::with_capacity(1000);

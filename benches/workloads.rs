@@ -47,14 +47,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, Throughput};
-use refmap::date::Date;
-use refmap::evaluate::{Detail, Evaluator, Report};
-use refmap::inventory::Inventory;
-use refmap::load::{self, Options};
-use refmap::mapper::{ClauseIdx, Network, NetworkInput};
-use refmap::model::{Loaded, ResolveOptions, Rulebook};
-use refmap::query::{self, Kinship};
-use refmap::source::SourceMap;
+use refmap::internal::date::Date;
+use refmap::internal::evaluate::{Detail, Evaluator, Report};
+use refmap::internal::inventory::Inventory;
+use refmap::internal::load::{self, Options};
+use refmap::internal::mapper::{ClauseIdx, Network, NetworkInput};
+use refmap::internal::model::{Loaded, ResolveOptions, Rulebook};
+use refmap::internal::query::{self, Kinship};
+use refmap::internal::source::SourceMap;
 use serde_json::Value;
 
 /// Finding, generating and caching the workloads.
@@ -288,8 +288,8 @@ impl Workload {
 
 /// Every pre-loaded inventory of the workload, evaluated on every core (the
 /// `batch-evaluate` measure).
-fn evaluate_batch(p: &Prepared) -> Vec<refmap::evaluate::Report> {
-    refmap::batch::evaluate_all(
+fn evaluate_batch(p: &Prepared) -> Vec<refmap::internal::evaluate::Report> {
+    refmap::internal::batch::evaluate_all(
         &p.evaluator,
         &p.inventories,
         None,
@@ -316,7 +316,7 @@ fn load_inventories(w: &Workload, book: &Rulebook) -> Vec<Inventory> {
     w.yaml
         .iter()
         .map(|(p, text)| {
-            refmap::inventory::load(book, p, text)
+            refmap::internal::inventory::load(book, p, text)
                 .unwrap_or_else(|e| panic!("{}: inventory `{p}` refused: {e:?}", w.name))
         })
         .collect()
@@ -327,7 +327,7 @@ fn summary_reports(
     sources: &[(String, String)],
     name: &str,
 ) -> Vec<Report> {
-    refmap::batch::check_all(
+    refmap::internal::batch::check_all(
         evaluator,
         sources,
         None,
@@ -523,10 +523,16 @@ fn summary(w: &Workload, load_secs: f64, new_secs: f64, p: &Prepared<'_>) {
     let (trees, parse) = timed(|| {
         sources
             .iter()
-            .map(|(id, file)| (id, refmap::syntax::parse(id, file.text()).unwrap()))
+            .map(|(id, file)| {
+                (
+                    id,
+                    refmap::internal::syntax::parse(id, file.text()).unwrap(),
+                )
+            })
             .collect::<Vec<_>>()
     });
-    let (_, resolve) = timed(|| refmap::model::resolve(sources, trees, ResolveOptions::default()));
+    let (_, resolve) =
+        timed(|| refmap::internal::model::resolve(sources, trees, ResolveOptions::default()));
     let (network, build) = timed(|| Network::build(&p.input, None).unwrap());
     assert!(
         network.is_consistent(),
@@ -771,7 +777,7 @@ fn bench_workload(c: &mut Criterion, w: &Workload) {
     for (format, sources) in [("yaml", &w.yaml), ("json", &w.json)] {
         group.bench_function(format!("load+evaluate-{format}"), |b| {
             b.iter(|| {
-                refmap::batch::check_all(
+                refmap::internal::batch::check_all(
                     &p.evaluator,
                     sources,
                     None,

@@ -122,8 +122,9 @@ pub struct Contradiction {
     pub message: String,
 }
 
-/// The evaluation of one inventory.
-#[derive(Debug, Clone, Serialize)]
+/// The evaluation of one inventory. A summary report ([`Detail::Summary`])
+/// serializes without `clauses`.
+#[derive(Debug, Clone)]
 pub struct Report {
     /// Site name.
     pub site: String,
@@ -135,6 +136,23 @@ pub struct Report {
     pub clauses: Vec<ClauseResult>,
     /// Contradictions between findings and what would be met.
     pub contradictions: Vec<Contradiction>,
+    /// How much was asked for.
+    pub detail: Detail,
+}
+
+impl Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Report", 5)?;
+        s.serialize_field("site", &self.site)?;
+        s.serialize_field("as_of", &self.as_of)?;
+        s.serialize_field("summary", &self.summary)?;
+        if self.detail == Detail::Full {
+            s.serialize_field("clauses", &self.clauses)?;
+        }
+        s.serialize_field("contradictions", &self.contradictions)?;
+        s.end()
+    }
 }
 
 impl Report {
@@ -1154,6 +1172,7 @@ impl<'b> Evaluator<'b> {
             summary,
             clauses,
             contradictions,
+            detail,
         }
     }
 

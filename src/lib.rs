@@ -5,49 +5,131 @@
 //! referentials in `.rules` files. refmap checks them, reasons soundly over
 //! the relations between clauses, and evaluates a site's evidence inventory.
 //!
-//! The stages, each a module, data flowing one way:
-//! [`syntax`] (text → tree with spans, formatter) → [`model`] (resolution and
-//! checks → [`model::Rulebook`]) → [`mapper`] (relation reasoning) →
-//! [`query`] (relate, equivalents, coverage, export) and [`evaluate`]
-//! ([`inventory`] of a site → statuses with proofs; [`batch`] for many
-//! sites) → [`report`] (human renderings; JSON is serde on the answers).
-//! [`load`] reads files and runs the front end; [`lint`] adds the checks only
-//! `refmap lint` pays for; [`test_blocks`] runs the rules' `test` blocks.
+//! [`Engine`] is the one way in: load rules (shipped, files, texts,
+//! layered), then ask. Every answer is `serde::Serialize` in the JSON shape
+//! the command line prints; [`report`] renders them for people.
 //!
 //! ```
-//! let loaded = refmap::load::shipped(refmap::load::Options::default());
-//! assert!(!loaded.has_errors());
-//! let book = &loaded.rulebook;
-//! let answer = refmap::query::relate(book, "LABELIX:ORGANISATION.3", "ISO15189-2022:6.4")?;
+//! use refmap::{CheckOptions, Engine, Status};
+//!
+//! let engine = Engine::shipped();
+//! assert!(!engine.has_errors());
+//! let answer = engine.relate("LABELIX:ORGANISATION.3", "ISO15189-2022:6.4")?;
 //! assert!(!answer.relations.is_empty());
 //!
-//! let inventory = refmap::inventory::load(
-//!     book,
+//! let checker = engine.checker(CheckOptions::default())?;
+//! let report = checker.check(
 //!     "site.yaml",
-//!     "site: \"Centre du Parc\"\nassessments:\n  - { clause: \"LABELIX:ORGANISATION.3\", status: met }\n",
+//!     "site: \"Centre du Parc\"\nas_of: 2026-11-01\nassessments:\n  - { clause: \"LABELIX:ORGANISATION.3\", status: met }\n",
 //! )?;
-//! let evaluator = refmap::evaluate::Evaluator::new(book);
-//! let report = evaluator.evaluate(&inventory, "2026-11-01".parse()?);
 //! assert_eq!(report.as_of.to_string(), "2026-11-01");
+//! assert!(report.clauses.iter().any(|c| c.status == Status::Met));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Inside, the stages only look down: `vocab` (shared words) → `syntax`
+//! (text → tree with spans; formatter) → `model` (resolution and checks →
+//! rulebook; the `mapper` reasons over its network of dense ids) →
+//! `evaluate` / `query` → [`report`] → [`Engine`].
 
 // pest is built without its `std` feature (see `Cargo.toml`), so the parser it
 // generates names `alloc` from the crate root.
 extern crate alloc;
 
-pub mod batch;
-pub mod date;
-pub mod diagnostic;
-pub mod evaluate;
-pub mod inventory;
-pub mod lint;
-pub mod load;
-pub mod mapper;
-pub mod model;
-pub mod query;
+mod batch;
+mod date;
+mod diagnostic;
+mod engine;
+mod evaluate;
+mod inventory;
+mod lint;
+mod load;
+mod mapper;
+mod model;
+mod query;
 pub mod report;
-pub mod source;
-pub mod syntax;
-pub mod test_blocks;
-pub mod vocab;
+mod source;
+mod syntax;
+mod test_blocks;
+mod vocab;
+
+pub use date::{Date, DateError};
+pub use diagnostic::{Diagnostic, DiagnosticJson, Label, PlaceJson, Severity};
+pub use engine::{
+    CheckError, CheckOptions, Checker, Engine, EngineBuilder, FormatError, Input, Lint, RuleErrors,
+    RulesInfo, TestRun,
+};
+pub use evaluate::{AssessmentRef, Basis, ClauseResult, Contradiction, Report, Summary};
+pub use inventory::{InventoryError, Problem};
+pub use load::LoadError;
+pub use query::{
+    ClauseTree, Cover, CoverCounts, Coverage, CoveredClause, DerivedLink, Equivalent, Equivalents,
+    ExportClause, ExportLink, Kinship, NetworkExport, ProofStep, QueryError, ReferentialTree,
+    Relate,
+};
+pub use source::{FileId, Span};
+pub use test_blocks::{Failure, TestOutcome};
+pub use vocab::{Relation, RelationSet, Status};
+
+/// The stages themselves, for benchmarks, fuzz targets and property tests
+/// that check one stage against another. Not a stable interface: use
+/// [`Engine`].
+#[doc(hidden)]
+pub mod internal {
+    /// Evaluating many inventories on every core.
+    pub mod batch {
+        pub use crate::batch::*;
+    }
+    /// Dates and durations.
+    pub mod date {
+        pub use crate::date::*;
+    }
+    /// Diagnostics.
+    pub mod diagnostic {
+        pub use crate::diagnostic::*;
+    }
+    /// Evaluation of inventories.
+    pub mod evaluate {
+        pub use crate::evaluate::*;
+    }
+    /// Evidence inventories.
+    pub mod inventory {
+        pub use crate::inventory::*;
+    }
+    /// Checks only lint pays for.
+    pub mod lint {
+        pub use crate::lint::*;
+    }
+    /// Reading rule files.
+    pub mod load {
+        pub use crate::load::*;
+    }
+    /// Relation reasoning.
+    pub mod mapper {
+        pub use crate::mapper::*;
+    }
+    /// The resolved rulebook.
+    pub mod model {
+        pub use crate::model::*;
+    }
+    /// Queries of a rulebook.
+    pub mod query {
+        pub use crate::query::*;
+    }
+    /// Source files and spans.
+    pub mod source {
+        pub use crate::source::*;
+    }
+    /// Text to syntax tree; the formatter.
+    pub mod syntax {
+        pub use crate::syntax::*;
+    }
+    /// Running `test` blocks.
+    pub mod test_blocks {
+        pub use crate::test_blocks::*;
+    }
+    /// Shared words.
+    pub mod vocab {
+        pub use crate::vocab::*;
+    }
+}

@@ -1,20 +1,17 @@
 //! Checks that only `lint` runs: they cost more than loading needs.
 
-use crate::diagnostic::{self, Diagnostic};
-use crate::model::{codes, Loaded};
+use crate::diagnostic::Diagnostic;
+use crate::model::{codes, Rulebook};
 
-/// Adds a warning for every link already implied by the others. Skipped when
-/// the rules have errors: redundancy means nothing in a broken network.
-pub fn add_redundancy_warnings(loaded: &mut Loaded) {
-    if loaded.has_errors() {
-        return;
-    }
-    let book = &loaded.rulebook;
+/// A warning for every link already implied by the others. Meaningful only
+/// on rules without errors: redundancy means nothing in a broken network.
+pub fn redundancy_warnings(book: &Rulebook) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for id in book.network.redundant_links() {
         let Some(link) = book.link(id) else { continue };
         let a = book.key(link.a);
         let b = book.key(link.b);
-        loaded.diagnostics.push(
+        out.push(
             Diagnostic::warning(
                 codes::REDUNDANT_LINK,
                 link.file,
@@ -25,5 +22,16 @@ pub fn add_redundancy_warnings(loaded: &mut Loaded) {
             .with_help(format!("`refmap relate {a} {b}` shows the proof without it; remove it or keep it as documentation")),
         );
     }
-    diagnostic::sort(&mut loaded.diagnostics);
+    out
+}
+
+/// Adds [`redundancy_warnings`] to a loaded rulebook without errors, in
+/// stable order.
+pub fn add_redundancy_warnings(loaded: &mut crate::model::Loaded) {
+    if loaded.has_errors() {
+        return;
+    }
+    let warnings = redundancy_warnings(&loaded.rulebook);
+    loaded.diagnostics.extend(warnings);
+    crate::diagnostic::sort(&mut loaded.diagnostics);
 }

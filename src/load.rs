@@ -44,34 +44,45 @@ pub enum LoadError {
     },
 }
 
-/// The rules shipped in the binary (the `rules/` folder at build time).
-pub fn shipped(options: Options) -> Loaded {
-    let mut sources = SourceMap::new();
+/// Adds the rules shipped in the binary (the `rules/` folder at build time).
+pub fn add_shipped(sources: &mut SourceMap) {
     for (name, text) in SHIPPED_RULES {
         sources.add(*name, *text);
     }
+}
+
+/// The rules shipped in the binary, loaded.
+pub fn shipped(options: Options) -> Loaded {
+    let mut sources = SourceMap::new();
+    add_shipped(&mut sources);
     front_end(sources, options)
 }
 
-/// Rules from files and folders (folders are searched recursively for
-/// `*.rules`, in path order).
+/// Adds a file, or every `*.rules` file of a folder (searched recursively,
+/// in path order).
+pub fn add_path(sources: &mut SourceMap, path: &Path) -> Result<(), LoadError> {
+    let mut files = Vec::new();
+    collect(path, &mut files)?;
+    if files.is_empty() {
+        return Err(LoadError::Empty {
+            path: path.display().to_string(),
+        });
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file).map_err(|source| LoadError::Unreadable {
+            path: file.display().to_string(),
+            source,
+        })?;
+        sources.add(file.display().to_string(), text);
+    }
+    Ok(())
+}
+
+/// Rules from files and folders, loaded (see [`add_path`]).
 pub fn paths(paths: &[PathBuf], options: Options) -> Result<Loaded, LoadError> {
     let mut sources = SourceMap::new();
     for path in paths {
-        let mut files = Vec::new();
-        collect(path, &mut files)?;
-        if files.is_empty() {
-            return Err(LoadError::Empty {
-                path: path.display().to_string(),
-            });
-        }
-        for file in files {
-            let text = std::fs::read_to_string(&file).map_err(|source| LoadError::Unreadable {
-                path: file.display().to_string(),
-                source,
-            })?;
-            sources.add(file.display().to_string(), text);
-        }
+        add_path(&mut sources, path)?;
     }
     Ok(front_end(sources, options))
 }
@@ -101,20 +112,13 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     Ok(())
 }
 
-/// Whether `REFMAP_TIMINGS` asks for the time of each stage on standard
-/// error (loading, resolution, the CLI's queries and inventories).
-pub fn timings() -> bool {
-    std::env::var_os("REFMAP_TIMINGS").is_some()
-}
-
 /// Parses every file of `sources` and resolves them together.
 ///
 /// When a file has a syntax error, its items are missing from resolution, so
 /// "unknown …" and "never required" findings are left out: they would be
 /// echoes of the syntax error, not problems of their own.
 pub fn front_end(sources: SourceMap, options: Options) -> Loaded {
-    let timings = timings();
-    let started = std::time::Instant::now();
+    let parse = tracing::info_span!(target: "refmap::load", "parse").entered();
     let mut trees = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for (id, file) in sources.iter() {
@@ -124,7 +128,8 @@ pub fn front_end(sources: SourceMap, options: Options) -> Loaded {
         }
     }
     let syntax_failed = !diagnostics.is_empty();
-    let parsed = started.elapsed();
+    drop(parse);
+    let resolve = tracing::info_span!(target: "refmap::load", "resolve").entered();
     let mut loaded = model::resolve(
         sources,
         trees,
@@ -145,22 +150,6 @@ pub fn front_end(sources: SourceMap, options: Options) -> Loaded {
     }
     loaded.diagnostics.extend(diagnostics);
     diagnostic::sort(&mut loaded.diagnostics);
-    if timings {
-        let bytes: usize = loaded
-            .rulebook
-            .sources
-            .iter()
-            .map(|(_, f)| f.text().len())
-            .sum();
-        let total = started.elapsed();
-        eprintln!(
-            "refmap timings: parse {:.3} s ({:.1} MB/s), resolve+check {:.3} s, {} clauses, {} links",
-            parsed.as_secs_f64(),
-            bytes as f64 / 1e6 / parsed.as_secs_f64().max(1e-9),
-            (total - parsed).as_secs_f64(),
-            loaded.rulebook.clauses.len(),
-            loaded.rulebook.links.len(),
-        );
-    }
+    drop(resolve);
     loaded
 }

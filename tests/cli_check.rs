@@ -499,7 +499,10 @@ fn as_of_overrides_the_inventory_date() {
         .run(&["check", "--evidence", "undated.yaml", "--format", "json"])
         .ok()
         .json();
-    assert_eq!(v["as_of"], refmap::date::Date::today().to_string());
+    assert_eq!(
+        v["as_of"],
+        refmap::internal::date::Date::today().to_string()
+    );
 }
 
 #[test]

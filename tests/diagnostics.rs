@@ -16,11 +16,11 @@
 
 use std::path::Path;
 
-use refmap::diagnostic::{Diagnostic, Severity};
-use refmap::load::{self, Options};
-use refmap::model::{codes, Loaded};
-use refmap::source::SourceMap;
-use refmap::syntax;
+use refmap::internal::diagnostic::{Diagnostic, Severity};
+use refmap::internal::load::{self, Options};
+use refmap::internal::model::{codes, Loaded};
+use refmap::internal::source::SourceMap;
+use refmap::internal::syntax;
 
 /// Loads one text as a file named `name`, as `refmap lint --rules` would.
 fn load_text(name: &str, text: &str) -> Loaded {
@@ -32,7 +32,7 @@ fn load_text(name: &str, text: &str) -> Loaded {
 /// Loads one text and adds the warnings only `lint` computes.
 fn lint_text(name: &str, text: &str) -> Loaded {
     let mut loaded = load_text(name, text);
-    refmap::lint::add_redundancy_warnings(&mut loaded);
+    refmap::internal::lint::add_redundancy_warnings(&mut loaded);
     loaded
 }
 

@@ -12,12 +12,12 @@
     clippy::panic
 )]
 
-use refmap::date::Date;
-use refmap::evaluate::{Basis, ClauseResult, Evaluator, Report};
-use refmap::load::{front_end, Options};
-use refmap::model::Rulebook;
-use refmap::source::SourceMap;
-use refmap::syntax::ast::Status;
+use refmap::internal::date::Date;
+use refmap::internal::evaluate::{Basis, ClauseResult, Evaluator, Report};
+use refmap::internal::load::{front_end, Options};
+use refmap::internal::model::Rulebook;
+use refmap::internal::source::SourceMap;
+use refmap::internal::syntax::ast::Status;
 
 fn book_with(files: &[(&str, &str)], options: Options) -> Rulebook {
     let mut sources = SourceMap::new();
@@ -45,7 +45,7 @@ fn date(s: &str) -> Date {
 
 /// Evaluates a YAML inventory as of a date.
 fn eval(book: &Rulebook, inventory: &str, as_of: &str) -> Report {
-    let inv = refmap::inventory::load(book, "site.yaml", inventory)
+    let inv = refmap::internal::inventory::load(book, "site.yaml", inventory)
         .unwrap_or_else(|e| panic!("inventory refused:\n{e}"));
     Evaluator::new(book).evaluate(&inv, date(as_of))
 }

@@ -38,12 +38,12 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use refmap::date::Date;
-use refmap::evaluate::{Basis, Evaluator, Report};
-use refmap::load::{front_end, Options};
-use refmap::model::Rulebook;
-use refmap::source::SourceMap;
-use refmap::syntax::ast::Status;
+use refmap::internal::date::Date;
+use refmap::internal::evaluate::{Basis, Evaluator, Report};
+use refmap::internal::load::{front_end, Options};
+use refmap::internal::model::Rulebook;
+use refmap::internal::source::SourceMap;
+use refmap::internal::syntax::ast::Status;
 
 // ------------------------------------------------------------ random source
 
@@ -509,7 +509,7 @@ fn show(files: &[(String, String)]) -> String {
 }
 
 fn evaluate(book: &Rulebook, inventory: &str) -> Report {
-    let inv = refmap::inventory::load(book, "generated.yaml", inventory)
+    let inv = refmap::internal::inventory::load(book, "generated.yaml", inventory)
         .unwrap_or_else(|e| panic!("generated inventory refused:\n{e}\n{inventory}"));
     Evaluator::new(book).evaluate(&inv, date(AS_OF))
 }
@@ -759,7 +759,7 @@ proptest! {
 
 /// The report of `inventory` by an evaluator restricted to `ids`.
 fn evaluate_scoped(evaluator: &Evaluator<'_>, book: &Rulebook, inventory: &str) -> Report {
-    let inv = refmap::inventory::load(book, "generated.yaml", inventory)
+    let inv = refmap::internal::inventory::load(book, "generated.yaml", inventory)
         .unwrap_or_else(|e| panic!("generated inventory refused:\n{e}\n{inventory}"));
     evaluator.evaluate(&inv, date(AS_OF))
 }

@@ -13,8 +13,8 @@
 
 use std::path::{Path, PathBuf};
 
-use refmap::source::FileId;
-use refmap::syntax::{self, ast};
+use refmap::internal::source::FileId;
+use refmap::internal::syntax::{self, ast};
 
 fn parse(name: &str, text: &str) -> Result<ast::File, String> {
     syntax::parse(FileId(0), text).map_err(|errors| {

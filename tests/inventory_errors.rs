@@ -13,11 +13,11 @@
 
 use std::path::Path;
 
-use refmap::inventory::{load, Fact, InventoryError, Problem};
-use refmap::load::{front_end, Options};
-use refmap::model::Rulebook;
-use refmap::source::SourceMap;
-use refmap::syntax::ast::Status;
+use refmap::internal::inventory::{load, Fact, InventoryError, Problem};
+use refmap::internal::load::{front_end, Options};
+use refmap::internal::model::Rulebook;
+use refmap::internal::source::SourceMap;
+use refmap::internal::syntax::ast::Status;
 
 /// Rules declaring every field type, so each type mismatch can be tried.
 const RULES: &str = r#"

@@ -13,10 +13,10 @@
 
 use proptest::prelude::*;
 
-use refmap::inventory::{load, load_reference};
-use refmap::load::{front_end, Options};
-use refmap::model::Rulebook;
-use refmap::source::SourceMap;
+use refmap::internal::inventory::{load, load_reference};
+use refmap::internal::load::{front_end, Options};
+use refmap::internal::model::Rulebook;
+use refmap::internal::source::SourceMap;
 
 const RULES: &str = r#"
 evidence record "A record" {

@@ -18,7 +18,9 @@
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use refmap::mapper::{ClauseIdx, LinkInput, Network, NetworkInput, Relation, RelationSet, Step};
+use refmap::internal::mapper::{
+    ClauseIdx, LinkInput, Network, NetworkInput, Relation, RelationSet, Step,
+};
 
 /// Clauses of the small networks.
 const N: usize = 4;

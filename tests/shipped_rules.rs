@@ -10,8 +10,8 @@
 
 use std::process::Command;
 
-use refmap::load::{self, Options};
-use refmap::model::Rulebook;
+use refmap::internal::load::{self, Options};
+use refmap::internal::model::Rulebook;
 
 /// ISO 15189:2022 second-level clauses, from `../shared/research/domain.md` §1.1.
 const ISO_2022: &[(&str, &str)] = &[
@@ -83,7 +83,7 @@ const ISO_2012: &[(&str, &str)] = &[
     ("5.10", "Laboratory information management"),
 ];
 
-fn shipped() -> refmap::model::Loaded {
+fn shipped() -> refmap::internal::model::Loaded {
     load::shipped(Options::default())
 }
 
@@ -138,7 +138,7 @@ fn referential_ids_are_the_fixed_ones() {
 #[test]
 fn the_shipped_rules_lint_clean_without_warnings() {
     let mut loaded = shipped();
-    refmap::lint::add_redundancy_warnings(&mut loaded);
+    refmap::internal::lint::add_redundancy_warnings(&mut loaded);
     let shown: Vec<String> = loaded
         .diagnostics
         .iter()
@@ -152,7 +152,7 @@ fn every_link_has_a_strength_a_rationale_and_a_note() {
     let loaded = shipped();
     let book = &loaded.rulebook;
     for (i, l) in book.links.iter().enumerate() {
-        let id = refmap::mapper::LinkId(i as u32);
+        let id = refmap::internal::mapper::LinkId(i as u32);
         let place = book.link_location(id);
         assert!(l.strength.is_some(), "{place}: no strength");
         assert!(l.rationale.is_some(), "{place}: no rationale");

@@ -18,11 +18,11 @@
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
-use refmap::date::{Date, Duration, DurationUnit};
-use refmap::load::{self, Options};
-use refmap::mapper::Relation;
-use refmap::source::{FileId, SourceMap, Span};
-use refmap::syntax::{self, ast::*};
+use refmap::internal::date::{Date, Duration, DurationUnit};
+use refmap::internal::load::{self, Options};
+use refmap::internal::mapper::Relation;
+use refmap::internal::source::{FileId, SourceMap, Span};
+use refmap::internal::syntax::{self, ast::*};
 
 // ── generators ─────────────────────────────────────────────────────────────
 
@@ -510,7 +510,7 @@ fn parse(text: &str) -> Result<File, String> {
     })
 }
 
-fn front_end(text: &str) -> refmap::model::Loaded {
+fn front_end(text: &str) -> refmap::internal::model::Loaded {
     let mut sources = SourceMap::new();
     sources.add("fuzz.rules", text);
     load::front_end(sources, Options::default())

@@ -8,12 +8,12 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use refmap::evaluate::Evaluator;
-use refmap::model::Loaded;
+use refmap::internal::evaluate::Evaluator;
+use refmap::internal::model::Loaded;
 
 fn rules() -> &'static Loaded {
     static RULES: OnceLock<Loaded> = OnceLock::new();
-    RULES.get_or_init(|| refmap::load::shipped(refmap::load::Options::default()))
+    RULES.get_or_init(|| refmap::internal::load::shipped(refmap::internal::load::Options::default()))
 }
 
 fn evaluator() -> &'static Evaluator<'static> {
@@ -38,14 +38,14 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let book = &rules().rulebook;
-    let loaded = refmap::inventory::load(book, "fuzz.yaml", text);
+    let loaded = refmap::internal::inventory::load(book, "fuzz.yaml", text);
     assert_eq!(
         loaded,
-        refmap::inventory::load_reference(book, "fuzz.yaml", text)
+        refmap::internal::inventory::load_reference(book, "fuzz.yaml", text)
     );
     match loaded {
         Ok(inventory) => {
-            let as_of = inventory.as_of.unwrap_or(refmap::date::Date::MAX);
+            let as_of = inventory.as_of.unwrap_or(refmap::internal::date::Date::MAX);
             let mut report = evaluator().evaluate(&inventory, as_of);
             assert_eq!(report.clauses.len(), book.clauses.len());
             let (ids, restricted) = scoped();

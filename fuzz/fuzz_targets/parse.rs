@@ -5,9 +5,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use refmap::load::{self, Options};
-use refmap::source::{FileId, SourceMap};
-use refmap::syntax;
+use refmap::internal::load::{self, Options};
+use refmap::internal::source::{FileId, SourceMap};
+use refmap::internal::syntax;
 
 fuzz_target!(|text: &str| {
     let parsed = syntax::parse(FileId(0), text);

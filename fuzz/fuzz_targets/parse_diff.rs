@@ -6,8 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use refmap::source::FileId;
-use refmap::syntax;
+use refmap::internal::source::FileId;
+use refmap::internal::syntax;
 
 fuzz_target!(|text: &str| {
     let fast = format!("{:?}", syntax::parse(FileId(0), text));

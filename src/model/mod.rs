@@ -337,30 +337,17 @@ pub fn resolve(
     mut files: Vec<(FileId, ast::File)>,
     options: ResolveOptions,
 ) -> Loaded {
-    let timings = crate::load::timings();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |what: &str| {
-        if timings {
-            eprintln!(
-                "refmap timings:   {what} {:.3} s",
-                clock.elapsed().as_secs_f64()
-            );
-        }
-        clock = std::time::Instant::now();
-    };
     let mut r = check::Resolver::new();
-    r.declare(&files);
-    lap("declare names");
-    r.resolve_links(&mut files);
-    lap("resolve links");
-    r.resolve_rules();
-    r.check_tests(&files);
-    lap("resolve rules and tests");
+    tracing::info_span!("declare names").in_scope(|| r.declare(&files));
+    tracing::info_span!("resolve links").in_scope(|| r.resolve_links(&mut files));
+    tracing::info_span!("resolve rules and tests").in_scope(|| {
+        r.resolve_rules();
+        r.check_tests(&files);
+    });
     // The trees are no longer needed: free them before the network is built.
-    drop(files);
-    lap("free syntax trees");
-    let loaded = r.finish(sources, options);
-    lap("build and check the network");
+    tracing::info_span!("free syntax trees").in_scope(|| drop(files));
+    let loaded =
+        tracing::info_span!("build and check the network").in_scope(|| r.finish(sources, options));
     loaded
 }
 

@@ -1,0 +1,114 @@
+//! The command line's arguments (DESIGN §5).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// refmap — a rules engine for quality referentials.
+#[derive(Debug, Parser)]
+#[command(name = "refmap", version, about, long_about = None)]
+pub struct Cli {
+    /// Rules to use instead of the shipped ones (file or folder; repeatable).
+    #[arg(long = "rules", global = true, value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Drop links rated below N before reasoning (unrated links stay).
+    #[arg(long = "min-strength", global = true, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=10))]
+    pub min_strength: Option<u8>,
+    /// Print the time of each stage to standard error (as `REFMAP_TIMINGS=1` does).
+    #[arg(long, global = true, env = "REFMAP_TIMINGS", value_parser = clap::builder::FalseyValueParser::new())]
+    pub timings: bool,
+    /// When to colour human output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text (coloured on a terminal).
+    Human,
+    /// JSON for tools.
+    Json,
+    /// Graphviz DOT (`export` only).
+    Dot,
+    /// Mermaid flowchart (`export` only).
+    Mermaid,
+    /// CSV (`export` only).
+    Csv,
+    /// JUnit XML (`test` only).
+    Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the rules; exit 1 on any error.
+    Lint,
+    /// Print files in canonical form, in place (atomically) or with --check.
+    Fmt {
+        /// Only check: list files that are not formatted, exit 1 if any.
+        #[arg(long)]
+        check: bool,
+        /// Files to format; `-` reads standard input and writes standard output.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// The clause tree of one referential, or of all.
+    Clauses {
+        /// Referential id, e.g. `LABELIX`.
+        referential: Option<String>,
+    },
+    /// The possible relations of clause A to clause B, with proof.
+    Relate {
+        /// Clause A, `REF:ID`.
+        a: String,
+        /// Clause B, `REF:ID`.
+        b: String,
+    },
+    /// Every clause with an entailed relation to A.
+    Equivalents {
+        /// Clause A, `REF:ID`.
+        a: String,
+        /// Only clauses of this referential.
+        #[arg(long, value_name = "REF_ID")]
+        to: Option<String>,
+    },
+    /// What holding one referential covers of another.
+    Coverage {
+        /// The referential held.
+        #[arg(long, value_name = "REF_ID")]
+        from: String,
+        /// The referential covered.
+        #[arg(long, value_name = "REF_ID")]
+        to: String,
+    },
+    /// The mapping network (declared and derived links) as dot, mermaid, csv or json.
+    Export,
+    /// Evaluate sites' evidence inventories (YAML or JSON).
+    Check {
+        /// Inventory files, one per site.
+        #[arg(long = "evidence", value_name = "FILE", required = true, num_args = 1..)]
+        evidence: Vec<PathBuf>,
+        /// Evaluation date (overrides the inventory's `as_of`; default today).
+        #[arg(long = "as-of", value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Only report these referentials (repeatable).
+        #[arg(long = "referential", value_name = "REF_ID")]
+        referential: Vec<String>,
+        /// Counts per referential only.
+        #[arg(long)]
+        summary: bool,
+    },
+    /// Run the `test` blocks of the rules; the last line is `N passed, N failed`.
+    Test,
+}

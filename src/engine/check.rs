@@ -1,0 +1,162 @@
+//! Checking sites' evidence inventories: one, or many on every core.
+
+use std::path::PathBuf;
+
+use super::Engine;
+use crate::batch;
+use crate::date::Date;
+use crate::evaluate::{Detail, Evaluator, Report};
+use crate::inventory::{self, InventoryError};
+use crate::query::QueryError;
+
+/// How inventories are checked.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The evaluation date, overriding each inventory's `as_of`.
+    pub as_of: Option<Date>,
+    /// The date used when neither `as_of` nor the inventory gives one.
+    pub today: Date,
+    /// Only these referentials are reported (and evaluated as far as they
+    /// need); all when empty.
+    pub referentials: Vec<String>,
+    /// Counts per referential and contradictions only, without the clauses.
+    pub summary: bool,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            as_of: None,
+            today: Date::today(),
+            referentials: Vec::new(),
+            summary: false,
+        }
+    }
+}
+
+/// An inventory to check: a file, or a text already read.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A YAML or JSON file.
+    Path(PathBuf),
+    /// A YAML or JSON text, named `name` in messages.
+    Text {
+        /// The name used in messages.
+        name: String,
+        /// The inventory.
+        text: String,
+    },
+}
+
+/// An inventory that could not be checked.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum CheckError {
+    /// The file cannot be read.
+    #[error("cannot read `{path}`: {source}")]
+    #[diagnostic(code(refmap::check::unreadable))]
+    Unreadable {
+        /// The path as given.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The inventory has problems.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Inventory(#[from] InventoryError),
+}
+
+/// Checks inventories against one engine with one set of options; built
+/// once for many inventories (it prepares what depends on the rules alone).
+pub struct Checker<'e> {
+    evaluator: Evaluator<'e>,
+    options: CheckOptions,
+}
+
+impl Engine {
+    /// Prepares checking with `options`.
+    ///
+    /// ```
+    /// use refmap::{CheckOptions, Engine, Status};
+    ///
+    /// let engine = Engine::shipped();
+    /// let options = CheckOptions { as_of: Some("2026-11-01".parse()?), ..CheckOptions::default() };
+    /// let checker = engine.checker(options)?;
+    /// let report = checker.check(
+    ///     "site.yaml",
+    ///     "site: \"Centre du Parc\"\nassessments:\n  - { clause: \"LABELIX:ORGANISATION.3\", status: met }\n",
+    /// )?;
+    /// let clause = report.clauses.iter().find(|c| c.clause == "LABELIX:ORGANISATION.3");
+    /// assert_eq!(clause.map(|c| c.status), Some(Status::Met));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// An unknown referential in `options.referentials`.
+    pub fn checker(&self, options: CheckOptions) -> Result<Checker<'_>, QueryError> {
+        self.referential_ids(&options.referentials)?;
+        // Restricted to the referentials reported: the others are evaluated
+        // only as far as these need them.
+        let evaluator = Evaluator::for_referentials(self.book(), &options.referentials);
+        Ok(Checker { evaluator, options })
+    }
+}
+
+impl std::fmt::Debug for Checker<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checker")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Checker<'_> {
+    /// Loads and evaluates one inventory (YAML, or JSON when the text starts
+    /// with `{`).
+    ///
+    /// # Errors
+    /// The inventory's problems, every one of them.
+    pub fn check(&self, name: &str, text: &str) -> Result<Report, InventoryError> {
+        let inventory = tracing::info_span!("inventory")
+            .in_scope(|| inventory::load(self.evaluator.rulebook(), name, text))?;
+        let _span = tracing::info_span!("evaluate").entered();
+        let as_of = self
+            .options
+            .as_of
+            .or(inventory.as_of)
+            .unwrap_or(self.options.today);
+        let detail = if self.options.summary {
+            Detail::Summary
+        } else {
+            Detail::Full
+        };
+        Ok(self.evaluator.evaluate_with(&inventory, as_of, detail))
+    }
+
+    /// Checks every input on every core; one result per input, in order.
+    /// Each file is read on the core that checks it and its text dropped
+    /// there, so a batch never holds every file at once. `progress` gets the
+    /// number done.
+    pub fn check_all(
+        &self,
+        inputs: &[Input],
+        progress: impl Fn(usize) + Sync,
+    ) -> Vec<Result<Report, CheckError>> {
+        batch::parallel_map(
+            inputs,
+            |input| match input {
+                Input::Text { name, text } => Ok(self.check(name, text)?),
+                Input::Path(path) => {
+                    let name = path.display().to_string();
+                    let text =
+                        std::fs::read_to_string(path).map_err(|source| CheckError::Unreadable {
+                            path: name.clone(),
+                            source,
+                        })?;
+                    Ok(self.check(&name, &text)?)
+                }
+            },
+            progress,
+        )
+    }
+}

@@ -1,0 +1,281 @@
+//! [`Engine`]: the one way into refmap. Load rules (shipped, files, text,
+//! layered), then lint, format, list clauses, relate, find equivalents,
+//! measure coverage, export, check inventories and run the rules' tests.
+//! The command line (and any server or editor) is a thin client of it.
+
+mod answers;
+mod check;
+
+use std::path::{Path, PathBuf};
+
+use crate::date::Date;
+use crate::diagnostic::Diagnostic;
+use crate::load::{self, LoadError};
+use crate::model::{Loaded, Rulebook};
+use crate::query::{
+    self, Coverage, Equivalents, NetworkExport, QueryError, ReferentialTree, Relate,
+};
+use crate::source::SourceMap;
+use crate::syntax;
+use crate::test_blocks;
+
+pub use answers::{FormatError, Lint, RuleErrors, RulesInfo, TestRun};
+pub use check::{CheckError, CheckOptions, Checker, Input};
+
+/// A loaded rulebook and everything that can be asked of it.
+///
+/// ```
+/// use refmap::Engine;
+///
+/// let engine = Engine::shipped();
+/// assert!(!engine.has_errors());
+/// let answer = engine.relate("LABELIX:ORGANISATION.3", "ISO15189-2022:6.4")?;
+/// assert_eq!(answer.relations, vec![refmap::Relation::Intersects]);
+/// # Ok::<(), refmap::QueryError>(())
+/// ```
+#[derive(Debug)]
+pub struct Engine {
+    loaded: Loaded,
+}
+
+/// Which rules an [`Engine`] loads: the shipped ones, files and folders, and
+/// texts, in the order added (layering: shipped rules plus a site's files).
+///
+/// ```
+/// use refmap::Engine;
+///
+/// let engine = Engine::builder()
+///     .shipped()
+///     .source("site.rules", "mapping \"site\" {\n  LABELIX:ORGANISATION.3 intersects ISO15189-2022:6.4\n}\n")
+///     .build();
+/// assert!(!engine.has_errors());
+/// assert_eq!(engine.rules_info().files, Engine::shipped().rules_info().files + 1);
+/// ```
+#[derive(Debug, Default)]
+#[must_use]
+pub struct EngineBuilder {
+    sources: SourceMap,
+    options: load::Options,
+}
+
+impl EngineBuilder {
+    /// Adds the rules shipped in the binary (the `rules/` folder at build time).
+    pub fn shipped(mut self) -> Self {
+        load::add_shipped(&mut self.sources);
+        self
+    }
+
+    /// Adds a `.rules` file, or every `*.rules` file of a folder (searched
+    /// recursively, in path order).
+    ///
+    /// # Errors
+    /// The path cannot be read, or a folder holds no `.rules` file.
+    pub fn path(mut self, path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        load::add_path(&mut self.sources, path.as_ref())?;
+        Ok(self)
+    }
+
+    /// Adds each path as [`EngineBuilder::path`] does.
+    ///
+    /// # Errors
+    /// As [`EngineBuilder::path`], for the first path that fails.
+    pub fn paths(self, paths: &[PathBuf]) -> Result<Self, LoadError> {
+        paths.iter().try_fold(self, |b, p| b.path(p))
+    }
+
+    /// Adds rules given as text, named `name` in diagnostics and proofs.
+    pub fn source(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.sources.add(name, text);
+        self
+    }
+
+    /// Drops links rated below `n` before reasoning (`--min-strength`);
+    /// unrated links stay.
+    pub fn min_strength(mut self, n: Option<u8>) -> Self {
+        self.options.min_strength = n;
+        self
+    }
+
+    /// Parses and resolves everything added. The engine is built even when
+    /// the rules have errors: [`Engine::diagnostics`] lists them.
+    pub fn build(self) -> Engine {
+        Engine {
+            loaded: load::front_end(self.sources, self.options),
+        }
+    }
+}
+
+impl Engine {
+    /// An engine over the shipped rules.
+    pub fn shipped() -> Engine {
+        Engine::builder().shipped().build()
+    }
+
+    /// Chooses the rules to load.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// Errors and warnings found while loading, in stable order (file,
+    /// position, code). [`Engine::lint`] adds the checks only lint pays for.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.loaded.diagnostics
+    }
+
+    /// True when the rules have an error: queries would rest on broken rules.
+    pub fn has_errors(&self) -> bool {
+        self.loaded.has_errors()
+    }
+
+    /// The errors of the rules, ready to render; `None` when there are none.
+    pub fn rule_errors(&self) -> Option<RuleErrors> {
+        RuleErrors::of(&self.loaded)
+    }
+
+    /// What is loaded: files, sizes and counts.
+    pub fn rules_info(&self) -> RulesInfo {
+        RulesInfo::of(&self.loaded.rulebook)
+    }
+
+    /// Every diagnostic, with the redundant-link warnings that only lint
+    /// computes (they cost more than loading needs).
+    ///
+    /// ```
+    /// let lint = refmap::Engine::shipped().lint();
+    /// assert_eq!(lint.errors, 0);
+    /// ```
+    pub fn lint(&self) -> Lint {
+        let _span = tracing::info_span!("lint").entered();
+        let mut diagnostics = self.loaded.diagnostics.clone();
+        // Redundancy means nothing in a broken network.
+        if !self.has_errors() {
+            diagnostics.extend(crate::lint::redundancy_warnings(self.book()));
+            crate::diagnostic::sort(&mut diagnostics);
+        }
+        Lint::new(diagnostics, self.book())
+    }
+
+    /// The canonical form of a rules text (`refmap fmt`).
+    ///
+    /// ```
+    /// let text = "evidence  audit_report \"Internal audit report\"\n";
+    /// let formatted = refmap::Engine::format("a.rules", text)?;
+    /// assert_eq!(formatted, "evidence audit_report \"Internal audit report\"\n");
+    /// # Ok::<(), refmap::FormatError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The text has syntax errors; nothing is formatted.
+    pub fn format(name: &str, text: &str) -> Result<String, FormatError> {
+        let mut sources = SourceMap::new();
+        let id = sources.add(name, text);
+        match syntax::parse(id, text) {
+            Ok(tree) => Ok(syntax::format(&tree, text)),
+            Err(diagnostics) => Err(FormatError::new(name, sources, diagnostics)),
+        }
+    }
+
+    /// The clause tree of one referential, or of every referential.
+    ///
+    /// ```
+    /// let trees = refmap::Engine::shipped().clauses(Some("LABELIX"))?;
+    /// assert_eq!(trees[0].referential, "LABELIX");
+    /// # Ok::<(), refmap::QueryError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Unknown referential.
+    pub fn clauses(&self, referential: Option<&str>) -> Result<Vec<ReferentialTree>, QueryError> {
+        let _span = tracing::info_span!("query").entered();
+        query::clause_trees(self.book(), referential)
+    }
+
+    /// The base relations of `a` to `b` still possible, with a proof.
+    ///
+    /// ```
+    /// let r = refmap::Engine::shipped().relate("LABELIX:ORGANISATION.3", "ISO15189-2022:6.4")?;
+    /// assert!(!r.proof.is_empty());
+    /// # Ok::<(), refmap::QueryError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Unknown or malformed clause.
+    pub fn relate(&self, a: &str, b: &str) -> Result<Relate, QueryError> {
+        let _span = tracing::info_span!("query").entered();
+        query::relate(self.book(), a, b)
+    }
+
+    /// Every clause with an entailed relation to `a`, optionally only those
+    /// of referential `to`.
+    ///
+    /// ```
+    /// let e = refmap::Engine::shipped().equivalents("ISO15189-2022:8.9", Some("LABELIX"))?;
+    /// assert!(e.related.iter().all(|r| r.clause.starts_with("LABELIX:")));
+    /// # Ok::<(), refmap::QueryError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Unknown clause or referential.
+    pub fn equivalents(&self, a: &str, to: Option<&str>) -> Result<Equivalents, QueryError> {
+        let _span = tracing::info_span!("query").entered();
+        query::equivalents(self.book(), a, to)
+    }
+
+    /// What holding referential `from` covers of referential `to`.
+    ///
+    /// ```
+    /// let c = refmap::Engine::shipped().coverage("LABELIX", "ISO15189-2022")?;
+    /// assert_eq!(c.counts.total, c.clauses.len());
+    /// # Ok::<(), refmap::QueryError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Unknown referential.
+    pub fn coverage(&self, from: &str, to: &str) -> Result<Coverage, QueryError> {
+        let _span = tracing::info_span!("query").entered();
+        query::coverage(self.book(), from, to)
+    }
+
+    /// The mapping network: clauses, declared links and derived relations.
+    ///
+    /// ```
+    /// let export = refmap::Engine::shipped().export();
+    /// assert!(!export.links.is_empty());
+    /// ```
+    pub fn export(&self) -> NetworkExport {
+        let _span = tracing::info_span!("query").entered();
+        query::export(self.book())
+    }
+
+    /// Runs the rules' `test` blocks; `today` stands for a test without `as-of`.
+    ///
+    /// ```
+    /// let run = refmap::Engine::shipped().test("2026-11-01".parse()?);
+    /// assert_eq!(run.failed, 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn test(&self, today: Date) -> TestRun {
+        let _span = tracing::info_span!("test").entered();
+        let evaluator = crate::evaluate::Evaluator::new(self.book());
+        TestRun::new(test_blocks::run(self.book(), &evaluator, today))
+    }
+
+    /// Checks the referential ids a user gave, in order, suggesting a close
+    /// id for an unknown one.
+    ///
+    /// # Errors
+    /// The first unknown id.
+    pub fn referential_ids(&self, ids: &[String]) -> Result<(), QueryError> {
+        ids.iter()
+            .try_for_each(|id| query::referential_id(self.book(), id).map(|_| ()))
+    }
+
+    /// The title of a referential (empty for an unknown id).
+    pub fn referential_title(&self, id: &str) -> &str {
+        self.book().referential(id).map_or("", |r| r.title.as_str())
+    }
+
+    fn book(&self) -> &Rulebook {
+        &self.loaded.rulebook
+    }
+}
