@@ -5,32 +5,19 @@
 
 mod cli;
 
-use std::io::{IsTerminal, Read};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use serde::Serialize;
 
 use cli::args::{Cli, ColorChoice, Command, Format};
-use cli::output::{emit, emit_json, eprint_all, write_atomically};
+use cli::output::{emit, emit_json, eprint_all};
 use cli::timings::Timings;
+use cli::Ending;
 use refmap::report::{self, Style};
 use refmap::{CheckOptions, Date, Engine, Input};
-
-/// How a command that did not succeed ended.
-enum Ending {
-    /// Findings were printed (exit 1).
-    Findings,
-    /// A usage or input error, printed as `error: …` (exit 2).
-    Input(String),
-}
-
-impl<E: std::error::Error> From<E> for Ending {
-    fn from(e: E) -> Self {
-        Ending::Input(e.to_string())
-    }
-}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -77,7 +64,7 @@ impl Context<'_> {
         let style = Style { color: self.color };
         match &self.cli.command {
             Command::Lint => self.lint(),
-            Command::Fmt { check, files } => self.fmt(*check, files),
+            Command::Fmt { check, files } => cli::fmt::files(*check, files, self.color_err),
             Command::Clauses { referential } => {
                 let trees = self.engine()?.clauses(referential.as_deref())?;
                 self.answer(&trees, |t| report::clause_trees(t))
@@ -206,46 +193,6 @@ impl Context<'_> {
         } else {
             Ok(())
         }
-    }
-
-    fn fmt(&self, check: bool, files: &[PathBuf]) -> Result<(), Ending> {
-        let mut unformatted = 0usize;
-        for path in files {
-            let stdin = path == Path::new("-");
-            let (name, text) = if stdin {
-                let mut text = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut text)
-                    .map_err(|e| Ending::Input(format!("cannot read standard input: {e}")))?;
-                ("<stdin>".to_string(), text)
-            } else {
-                let name = path.display().to_string();
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| Ending::Input(format!("cannot read `{name}`: {e}")))?;
-                (name, text)
-            };
-            let formatted = Engine::format(&name, &text).map_err(|e| {
-                eprint_all(&e.render(self.color_err));
-                Ending::Input(e.to_string())
-            })?;
-            if formatted == text {
-                continue;
-            }
-            if check {
-                unformatted += 1;
-                emit(&format!("{name}\n"));
-            } else if stdin {
-                emit(&formatted);
-            } else {
-                write_atomically(path, &formatted)
-                    .map_err(|e| Ending::Input(format!("cannot write `{name}`: {e}")))?;
-            }
-        }
-        if check && unformatted > 0 {
-            eprintln!("{unformatted} file(s) not in canonical form; run `refmap fmt FILE...`");
-            return Err(Ending::Findings);
-        }
-        Ok(())
     }
 
     fn export(&self) -> Result<(), Ending> {

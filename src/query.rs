@@ -13,7 +13,7 @@ use crate::model::Rulebook;
 pub enum QueryError {
     /// No referential with this id.
     #[error("unknown referential `{id}`{}; the rules have: {known}", did_you_mean(.suggestion))]
-    #[diagnostic(code(refmap::query::unknown_referential))]
+    #[diagnostic(code("refmap::query::unknown-referential"))]
     UnknownReferential {
         /// The id asked for.
         id: String,
@@ -24,7 +24,7 @@ pub enum QueryError {
     },
     /// No clause with this key, or a malformed key.
     #[error("unknown clause `{key}`{}", did_you_mean(.suggestion))]
-    #[diagnostic(code(refmap::query::unknown_clause))]
+    #[diagnostic(code("refmap::query::unknown-clause"))]
     UnknownClause {
         /// The key asked for.
         key: String,

@@ -110,7 +110,7 @@ impl fmt::Display for Relation {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 #[error("unknown relation `{0}`")]
 #[diagnostic(
-    code(refmap::mapper::unknown_relation),
+    code("refmap::vocab::unknown-relation"),
     help("a relation is one of `equals`, `subset-of`, `superset-of`, `intersects`, `disjoint`")
 )]
 pub struct UnknownRelation(pub String);
