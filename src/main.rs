@@ -9,10 +9,10 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use serde::Serialize;
 
-use cli::args::{Cli, ColorChoice, Command, Format};
+use cli::args::{Cli, Command, Format};
 use cli::output::{emit, emit_json, eprint_all};
 use cli::timings::Timings;
 use cli::Ending;
@@ -29,8 +29,8 @@ fn main() -> ExitCode {
     };
     let timings = cli.timings.then(Timings::install);
     let ctx = Context {
-        color: colored(cli.color, std::io::stdout().is_terminal()),
-        color_err: colored(cli.color, std::io::stderr().is_terminal()),
+        color: cli.color.colored(std::io::stdout().is_terminal()),
+        color_err: cli.color.colored(std::io::stderr().is_terminal()),
         cli: &cli,
         timings,
     };
@@ -44,14 +44,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn colored(choice: ColorChoice, terminal: bool) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && terminal,
-    }
-}
-
 struct Context<'a> {
     cli: &'a Cli,
     color: bool,
@@ -61,36 +53,65 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn run(&self) -> Result<(), Ending> {
+        use Format::{Csv, Dot, Human, Json, Junit, Mermaid};
+        let formats: &[Format] = match &self.cli.command {
+            Command::Fmt { check, files } => return cli::fmt::files(*check, files, self.color_err),
+            Command::Export => &[Human, Dot, Mermaid, Csv, Json],
+            Command::Test => &[Human, Json, Junit],
+            _ => &[Human, Json],
+        };
+        self.cli.format.one_of(formats)?;
+        let engine = if matches!(self.cli.command, Command::Lint) {
+            self.load()?
+        } else {
+            self.engine()?
+        };
+        let ending = self.ask(&engine);
+        // Freeing a large rulebook node by node just before exiting would
+        // only cost time: the process ends here.
+        std::mem::forget(engine);
+        ending
+    }
+
+    fn ask(&self, engine: &Engine) -> Result<(), Ending> {
         let style = Style { color: self.color };
         match &self.cli.command {
-            Command::Lint => self.lint(),
-            Command::Fmt { check, files } => cli::fmt::files(*check, files, self.color_err),
+            Command::Fmt { .. } => Ok(()),
+            Command::Lint => self.lint(engine),
             Command::Clauses { referential } => {
-                let trees = self.engine()?.clauses(referential.as_deref())?;
+                let trees = engine.clauses(referential.as_deref())?;
                 self.answer(&trees, |t| report::clause_trees(t))
             }
             Command::Relate { a, b } => {
-                let r = self.engine()?.relate(a, b);
+                let r = engine.relate(a, b);
                 self.answer(&self.queried(r)?, report::relate)
             }
             Command::Equivalents { a, to } => {
-                let r = self.engine()?.equivalents(a, to.as_deref());
+                let r = engine.equivalents(a, to.as_deref());
                 self.answer(&self.queried(r)?, report::equivalents)
             }
             Command::Coverage { from, to } => {
-                let r = self.engine()?.coverage(from, to);
+                let r = engine.coverage(from, to);
                 self.answer(&self.queried(r)?, report::coverage)
             }
-            Command::Export => self.export(),
+            Command::Export => {
+                let export = engine.export();
+                match self.cli.format {
+                    Format::Json => emit_json(&export)?,
+                    Format::Mermaid => emit(&report::export_mermaid(&export)),
+                    Format::Csv => emit(&report::export_csv(&export)),
+                    _ => emit(&report::export_dot(&export)),
+                }
+                Ok(())
+            }
             Command::Check {
                 evidence,
                 as_of,
                 referential,
                 summary,
-            } => self.check(evidence, as_of.as_deref(), referential, *summary),
+            } => self.check(engine, evidence, as_of.as_deref(), referential, *summary),
             Command::Test => {
-                self.formats(&[Format::Human, Format::Json, Format::Junit])?;
-                let run = self.engine()?.test(Date::today());
+                let run = engine.test(Date::today());
                 match self.cli.format {
                     Format::Json => emit_json(&run)?,
                     Format::Junit => emit(&report::tests_junit(&run.tests)),
@@ -146,7 +167,6 @@ impl Context<'_> {
         value: &T,
         human: impl FnOnce(&T) -> String,
     ) -> Result<(), Ending> {
-        self.formats(&[Format::Human, Format::Json])?;
         match self.cli.format {
             Format::Json => emit_json(value)?,
             _ => emit(&human(value)),
@@ -154,25 +174,8 @@ impl Context<'_> {
         Ok(())
     }
 
-    /// Refuses a `--format` that the command does not produce.
-    fn formats(&self, allowed: &[Format]) -> Result<(), Ending> {
-        if allowed.contains(&self.cli.format) {
-            return Ok(());
-        }
-        let name = |f: &Format| {
-            f.to_possible_value()
-                .map_or_else(String::new, |v| format!("`{}`", v.get_name()))
-        };
-        Err(Ending::Input(format!(
-            "this command does not write {}; use {}",
-            name(&self.cli.format),
-            allowed.iter().map(name).collect::<Vec<_>>().join(" or ")
-        )))
-    }
-
-    fn lint(&self) -> Result<(), Ending> {
-        self.formats(&[Format::Human, Format::Json])?;
-        let lint = self.load()?.lint();
+    fn lint(&self, engine: &Engine) -> Result<(), Ending> {
+        let lint = engine.lint();
         if self.cli.format == Format::Json {
             emit_json(&lint)?;
         } else {
@@ -195,34 +198,20 @@ impl Context<'_> {
         }
     }
 
-    fn export(&self) -> Result<(), Ending> {
-        use Format::{Csv, Dot, Human, Json, Mermaid};
-        self.formats(&[Human, Dot, Mermaid, Csv, Json])?;
-        let export = self.engine()?.export();
-        match self.cli.format {
-            Json => emit_json(&export)?,
-            Mermaid => emit(&report::export_mermaid(&export)),
-            Csv => emit(&report::export_csv(&export)),
-            _ => emit(&report::export_dot(&export)),
-        }
-        Ok(())
-    }
-
     fn check(
         &self,
+        engine: &Engine,
         files: &[PathBuf],
         as_of: Option<&str>,
         referentials: &[String],
         summary: bool,
     ) -> Result<(), Ending> {
-        self.formats(&[Format::Human, Format::Json])?;
         let as_of = as_of
             .map(|text| {
                 text.parse::<Date>()
                     .map_err(|e| Ending::Input(format!("`--as-of {text}`: {e}")))
             })
             .transpose()?;
-        let engine = self.engine()?;
         let options = CheckOptions {
             as_of,
             today: Date::today(),

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use super::Ending;
+
 /// refmap — a rules engine for quality referentials.
 #[derive(Debug, Parser)]
 #[command(name = "refmap", version, about, long_about = None)]
@@ -111,4 +113,33 @@ pub enum Command {
     },
     /// Run the `test` blocks of the rules; the last line is `N passed, N failed`.
     Test,
+}
+
+impl Format {
+    /// Refuses a `--format` that the command does not produce.
+    pub fn one_of(self, allowed: &[Format]) -> Result<(), Ending> {
+        if allowed.contains(&self) {
+            return Ok(());
+        }
+        let name = |f: &Format| {
+            f.to_possible_value()
+                .map_or_else(String::new, |v| format!("`{}`", v.get_name()))
+        };
+        Err(Ending::Input(format!(
+            "this command does not write {}; use {}",
+            name(&self),
+            allowed.iter().map(name).collect::<Vec<_>>().join(" or ")
+        )))
+    }
+}
+
+impl ColorChoice {
+    /// Whether to colour an output that is (or is not) a terminal.
+    pub fn colored(self, terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && terminal,
+        }
+    }
 }
