@@ -15,7 +15,7 @@ pub use relation::{Relation, RelationSet, UnknownRelation};
 #[serde(transparent)]
 pub struct ClauseIdx(pub u32);
 
-/// A declared link, as its index in [`NetworkInput::links`].
+/// A declared link, as its index in the declared links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct LinkId(pub u32);
