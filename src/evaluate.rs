@@ -28,8 +28,8 @@ use serde::Serialize;
 use crate::date::Date;
 use crate::inventory::{EvidenceItem, Fact, Inventory};
 use crate::mapper::ClauseIdx;
-use crate::model::Rulebook;
-use crate::query::{proof, ProofStep};
+use crate::model::{proof, ProofStep, Rulebook};
+
 use crate::syntax::ast::{
     CmpOp, Cond, CondKind, EvidenceRequirement, Expr, ExprKind, Status, Value, ValueKind,
 };

@@ -9,8 +9,8 @@ use serde::Serialize;
 use crate::date::Date;
 use crate::evaluate::{Basis, ClauseResult, Evaluator};
 use crate::inventory::{Assessment, EvidenceItem, Fact, Inventory};
-use crate::model::{Rulebook, TestCase};
-use crate::query::{proof, ProofStep};
+use crate::model::{proof, ProofStep, Rulebook, TestCase};
+
 use crate::syntax::ast::{TestItem, Value, ValueKind};
 use crate::vocab::RelationSet;
 

@@ -10,6 +10,7 @@
 //! sound answers check [`Loaded::has_errors`] first.
 
 mod check;
+mod proof;
 mod suggest;
 
 use std::collections::{BTreeMap, HashMap};
@@ -28,6 +29,7 @@ use crate::syntax::ast;
 /// these maps into output, and a fixed seed keeps it that way reproducibly.
 pub(crate) type NameMap<V> = HashMap<String, V, foldhash::fast::FixedState>;
 
+pub use proof::{proof, ProofStep};
 pub use suggest::closest;
 
 /// Stable diagnostic codes of this stage.
