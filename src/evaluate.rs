@@ -20,7 +20,7 @@
 //! rather than the size of the rulebook.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -30,10 +30,8 @@ use crate::inventory::{EvidenceItem, Fact, Inventory};
 use crate::mapper::ClauseIdx;
 use crate::model::{proof, ProofStep, Rulebook};
 
-use crate::syntax::ast::{
-    CmpOp, Cond, CondKind, EvidenceRequirement, Expr, ExprKind, Status, Value, ValueKind,
-};
-use crate::syntax::format::cond_text;
+use crate::model::{Comparison, Condition, EvidenceRule, EvidenceTypeIdx, Field, Rule, Value};
+use crate::vocab::Status;
 
 /// What decided a clause's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -617,8 +615,8 @@ impl<'b> Evaluator<'b> {
             .iter()
             .map(|k| {
                 let mut named = Vec::new();
-                if let Some(expr) = &k.requires {
-                    clause_refs(book, expr, &mut named);
+                if let Some(rule) = &k.requires {
+                    rule.named_clauses(&mut named);
                 }
                 named
             })
@@ -823,7 +821,10 @@ impl<'b> Evaluator<'b> {
                         .clause(c)
                         .and_then(|k| k.applies.as_ref())
                         .is_none_or(|cond| {
-                            eval_cond(cond, &|f| inventory.profile.get(f).cloned()) != Some(false)
+                            eval_cond(cond, &|f| match f {
+                                Field::Named(name) => inventory.profile.get(&**name).cloned(),
+                                Field::Date | Field::Expires => None,
+                            }) != Some(false)
                         });
                 // Written for every clause, true or false: with a scope,
                 // the states of clauses outside it keep what the last
@@ -1336,24 +1337,6 @@ fn key_prefix(key: &str) -> [u64; 2] {
     [word(hi), word(lo)]
 }
 
-/// The clauses a rule names with `clause X`.
-fn clause_refs(book: &Rulebook, e: &Expr, out: &mut Vec<ClauseIdx>) {
-    match &e.kind {
-        ExprKind::All(l) | ExprKind::Any(l) | ExprKind::AtLeast { of: l, .. } => {
-            for x in l {
-                clause_refs(book, x, out);
-            }
-        }
-        ExprKind::Not(x) => clause_refs(book, x, out),
-        ExprKind::Clause(r) => {
-            if let Some(c) = book.clause_by_key(&r.to_string()) {
-                out.push(c);
-            }
-        }
-        ExprKind::Evidence(_) | ExprKind::Attested => {}
-    }
-}
-
 /// The applicable ones of some sub-clauses, with their statuses.
 fn applicable_children<'c>(
     children: &'c [ClauseIdx],
@@ -1401,7 +1384,8 @@ fn aggregate_missing(book: &Rulebook, children: &[ClauseIdx], states: &[State]) 
 /// Evidence grouped by type, and the evaluation date.
 struct Context<'a> {
     book: &'a Rulebook,
-    by_type: BTreeMap<&'a str, Vec<&'a EvidenceItem>>,
+    /// The items by type then id.
+    by_type: Vec<(EvidenceTypeIdx, &'a EvidenceItem)>,
     as_of: Date,
 }
 
@@ -1477,15 +1461,10 @@ fn negate(s: Status) -> Status {
 
 /// A `clause X` requirement: met when X is met or does not apply. Returns
 /// the requirement's status and X's own.
-fn referenced(
-    book: &Rulebook,
-    r: &crate::syntax::ast::ClauseRef,
-    states: &[State],
-) -> (Status, Status) {
-    let st = book
-        .clause_by_key(&r.to_string())
-        .and_then(|c| states.get(c.0 as usize).map(|st| st.status))
-        .unwrap_or(Status::Unknown);
+fn referenced(c: ClauseIdx, states: &[State]) -> (Status, Status) {
+    let st = states
+        .get(c.0 as usize)
+        .map_or(Status::Unknown, |st| st.status);
     let requirement = if st == Status::NotApplicable {
         Status::Met
     } else {
@@ -1496,13 +1475,12 @@ fn referenced(
 
 impl<'a> Context<'a> {
     fn new(book: &'a Rulebook, inventory: &'a Inventory, as_of: Date) -> Self {
-        let mut by_type: BTreeMap<&str, Vec<&EvidenceItem>> = BTreeMap::new();
-        for e in &inventory.evidence {
-            by_type.entry(e.ty.as_str()).or_default().push(e);
-        }
-        for items in by_type.values_mut() {
-            items.sort_by(|a, b| a.id.cmp(&b.id));
-        }
+        let mut by_type: Vec<(EvidenceTypeIdx, &EvidenceItem)> = inventory
+            .evidence
+            .iter()
+            .filter_map(|e| Some((book.evidence_type_idx(&e.ty)?, e)))
+            .collect();
+        by_type.sort_by(|(t, a), (u, b)| t.cmp(u).then_with(|| a.id.cmp(&b.id)));
         Context {
             book,
             by_type,
@@ -1512,16 +1490,16 @@ impl<'a> Context<'a> {
 
     /// The status of a rule, without building explanations (the fixpoint's
     /// inner loop).
-    fn status(&self, e: &Expr, states: &[State]) -> Status {
-        match &e.kind {
-            ExprKind::All(list) => combine_all(list.iter().map(|x| self.status(x, states))),
-            ExprKind::Any(list) => combine_any(list.iter().map(|x| self.status(x, states))),
-            ExprKind::AtLeast { n, of, .. } => {
+    fn status(&self, e: &Rule, states: &[State]) -> Status {
+        match e {
+            Rule::All(list) => combine_all(list.iter().map(|x| self.status(x, states))),
+            Rule::Any(list) => combine_any(list.iter().map(|x| self.status(x, states))),
+            Rule::AtLeast { n, of } => {
                 combine_at_least(*n, of.iter().map(|x| self.status(x, states))).0
             }
-            ExprKind::Not(inner) => negate(self.status(inner, states)),
-            ExprKind::Evidence(req) => {
-                let needed = req.count.map_or(1, |(n, _)| n);
+            Rule::Not(inner) => negate(self.status(inner, states)),
+            Rule::Evidence(req) => {
+                let needed = req.count;
                 let mut found = 0u64;
                 for (_, verdict) in self.items(req) {
                     if matches!(verdict, Verdict::Counts) {
@@ -1537,30 +1515,41 @@ impl<'a> Context<'a> {
                     Status::NotMet
                 }
             }
-            ExprKind::Clause(r) => referenced(self.book, r, states).0,
-            ExprKind::Attested => Status::Unknown,
+            Rule::Clause(c) => referenced(*c, states).0,
+            Rule::UnknownClause(_) | Rule::Attested => Status::Unknown,
         }
     }
 
     /// The items of a requirement's type, each with its verdict.
     fn items<'r>(
         &'r self,
-        req: &'r EvidenceRequirement,
+        req: &'r EvidenceRule,
     ) -> impl Iterator<Item = (&'a EvidenceItem, Verdict)> + 'r {
-        let ty = req.ty.text.as_str();
-        let valid = self.book.evidence_type(ty).and_then(|t| t.valid);
-        let within = req.within.map(|(d, _)| d);
-        self.by_type
-            .get(ty)
-            .into_iter()
-            .flatten()
-            .map(move |item| (*item, self.judge(item, req, valid, within)))
+        let (valid, items) = match req.ty {
+            Some(ty) => {
+                let start = self.by_type.partition_point(|(t, _)| *t < ty);
+                let rest = self.by_type.get(start..).unwrap_or(&[]);
+                let end = rest.partition_point(|(t, _)| *t == ty);
+                (
+                    self.book
+                        .evidence_types
+                        .get(ty.0 as usize)
+                        .and_then(|t| t.valid),
+                    rest.get(..end).unwrap_or(&[]),
+                )
+            }
+            None => (None, &[][..]),
+        };
+        let within = req.within;
+        items
+            .iter()
+            .map(move |(_, item)| (*item, self.judge(item, req, valid, within)))
     }
 
     fn judge(
         &self,
         item: &EvidenceItem,
-        req: &EvidenceRequirement,
+        req: &EvidenceRule,
         valid: Option<crate::date::Duration>,
         within: Option<crate::date::Duration>,
     ) -> Verdict {
@@ -1596,10 +1585,10 @@ impl<'a> Context<'a> {
 
     /// The status of a rule with the evidence used and, indented by depth,
     /// what is missing.
-    fn eval(&self, e: &Expr, states: &[State], depth: usize) -> Outcome {
+    fn eval(&self, e: &Rule, states: &[State], depth: usize) -> Outcome {
         let indent = "  ".repeat(depth);
-        match &e.kind {
-            ExprKind::All(list) => {
+        match e {
+            Rule::All(list) => {
                 let outs: Vec<Outcome> = list
                     .iter()
                     .map(|x| self.eval(x, states, depth + 1))
@@ -1607,7 +1596,7 @@ impl<'a> Context<'a> {
                 let st = combine_all(outs.iter().map(|o| o.status));
                 group(st, outs, format!("{indent}all of:"))
             }
-            ExprKind::Any(list) => {
+            Rule::Any(list) => {
                 let outs: Vec<Outcome> = list
                     .iter()
                     .map(|x| self.eval(x, states, depth + 1))
@@ -1615,13 +1604,13 @@ impl<'a> Context<'a> {
                 let st = combine_any(outs.iter().map(|o| o.status));
                 group(st, outs, format!("{indent}any of:"))
             }
-            ExprKind::AtLeast { n, of, .. } => {
+            Rule::AtLeast { n, of } => {
                 let outs: Vec<Outcome> =
                     of.iter().map(|x| self.eval(x, states, depth + 1)).collect();
                 let (st, met) = combine_at_least(*n, outs.iter().map(|o| o.status));
                 group(st, outs, format!("{indent}at least {n} of ({met} met):"))
             }
-            ExprKind::Not(inner) => {
+            Rule::Not(inner) => {
                 let o = self.eval(inner, states, depth + 1);
                 let st = negate(o.status);
                 let missing = if st == Status::Met {
@@ -1640,20 +1629,25 @@ impl<'a> Context<'a> {
                     missing,
                 }
             }
-            ExprKind::Evidence(req) => self.evidence(req, &indent),
-            ExprKind::Clause(r) => {
-                let (st, raw) = referenced(self.book, r, states);
+            Rule::Evidence(req) => self.evidence(req, &indent),
+            Rule::Clause(c) => {
+                let (st, raw) = referenced(*c, states);
                 Outcome {
                     status: st,
                     evidence: Vec::new(),
                     missing: if st == Status::Met {
                         Vec::new()
                     } else {
-                        vec![format!("{indent}clause `{r}` is {raw}")]
+                        vec![format!("{indent}clause `{}` is {raw}", self.book.key(*c))]
                     },
                 }
             }
-            ExprKind::Attested => Outcome {
+            Rule::UnknownClause(key) => Outcome {
+                status: Status::Unknown,
+                evidence: Vec::new(),
+                missing: vec![format!("{indent}clause `{key}` is unknown")],
+            },
+            Rule::Attested => Outcome {
                 status: Status::Unknown,
                 evidence: Vec::new(),
                 missing: vec![format!(
@@ -1663,8 +1657,8 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn evidence(&self, req: &EvidenceRequirement, indent: &str) -> Outcome {
-        let needed = req.count.map_or(1, |(n, _)| n);
+    fn evidence(&self, req: &EvidenceRule, indent: &str) -> Outcome {
+        let needed = req.count;
         let mut used = Vec::new();
         let mut rejected = Vec::new();
         for (item, verdict) in self.items(req) {
@@ -1677,13 +1671,12 @@ impl<'a> Context<'a> {
                 Verdict::Expired(u) => rejected.push(format!("{id} expired {u}")),
                 Verdict::TooOld(d) => rejected.push(format!(
                     "{id} is dated {d}, older than {}",
-                    req.within.map(|(w, _)| w.to_string()).unwrap_or_default()
+                    req.within.map(|w| w.to_string()).unwrap_or_default()
                 )),
                 Verdict::NoDate => rejected.push(format!("{id} has no date")),
-                Verdict::NoMatch => rejected.push(format!(
-                    "{id} does not match `{}`",
-                    req.where_.as_ref().map(cond_text).unwrap_or_default()
-                )),
+                Verdict::NoMatch => {
+                    rejected.push(format!("{id} does not match `{}`", req.where_text));
+                }
             }
         }
         let found = used.len() as u64;
@@ -1696,7 +1689,7 @@ impl<'a> Context<'a> {
         };
         let mut missing = Vec::new();
         if status != Status::Met {
-            let mut text = format!("{indent}{}", requirement_text(req));
+            let mut text = format!("{indent}{}", req.text);
             if needed > 1 {
                 text.push_str(&format!(": {found} of {needed} counted"));
             } else if rejected.is_empty() {
@@ -1751,33 +1744,18 @@ fn group(status: Status, outs: Vec<Outcome>, heading: String) -> Outcome {
     }
 }
 
-/// `evidence T where … within … count >= N` as written.
-fn requirement_text(req: &EvidenceRequirement) -> String {
-    let mut text = format!("evidence {}", req.ty.text);
-    if let Some(c) = &req.where_ {
-        text.push_str(&format!(" where {}", cond_text(c)));
-    }
-    if let Some((d, _)) = &req.within {
-        text.push_str(&format!(" within {d}"));
-    }
-    if let Some((n, _)) = &req.count {
-        text.push_str(&format!(" count >= {n}"));
-    }
-    text
-}
-
-fn field_of(item: &EvidenceItem, field: &str) -> Option<Fact> {
+fn field_of(item: &EvidenceItem, field: &Field) -> Option<Fact> {
     match field {
-        "date" => item.date.map(Fact::Date),
-        "expires" => item.expires.map(Fact::Date),
-        _ => item.fields.get(field).cloned(),
+        Field::Date => item.date.map(Fact::Date),
+        Field::Expires => item.expires.map(Fact::Date),
+        Field::Named(name) => item.fields.get(&**name).cloned(),
     }
 }
 
 /// Three-valued evaluation: `None` when a fact it needs is missing.
-fn eval_cond(cond: &Cond, get: &dyn Fn(&str) -> Option<Fact>) -> Option<bool> {
-    match &cond.kind {
-        CondKind::Or(parts) => {
+fn eval_cond(cond: &Condition, get: &dyn Fn(&Field) -> Option<Fact>) -> Option<bool> {
+    match cond {
+        Condition::Or(parts) => {
             let vals: Vec<Option<bool>> = parts.iter().map(|p| eval_cond(p, get)).collect();
             if vals.contains(&Some(true)) {
                 Some(true)
@@ -1787,7 +1765,7 @@ fn eval_cond(cond: &Cond, get: &dyn Fn(&str) -> Option<Fact>) -> Option<bool> {
                 Some(false)
             }
         }
-        CondKind::And(parts) => {
+        Condition::And(parts) => {
             let vals: Vec<Option<bool>> = parts.iter().map(|p| eval_cond(p, get)).collect();
             if vals.contains(&Some(false)) {
                 Some(false)
@@ -1797,33 +1775,32 @@ fn eval_cond(cond: &Cond, get: &dyn Fn(&str) -> Option<Fact>) -> Option<bool> {
                 Some(true)
             }
         }
-        CondKind::Not(inner) => eval_cond(inner, get).map(|b| !b),
-        CondKind::Group(inner) => eval_cond(inner, get),
-        CondKind::Compare { field, op, value } => {
-            let fact = get(&field.text)?;
+        Condition::Not(inner) => eval_cond(inner, get).map(|b| !b),
+        Condition::Compare { field, op, value } => {
+            let fact = get(field)?;
             Some(match op {
-                CmpOp::Eq => equal(&fact, value),
-                CmpOp::Ne => !equal(&fact, value),
+                Comparison::Eq => equal(&fact, value),
+                Comparison::Ne => !equal(&fact, value),
                 _ => {
                     let ord = order(&fact, value)?;
                     match op {
-                        CmpOp::Lt => ord.is_lt(),
-                        CmpOp::Le => ord.is_le(),
-                        CmpOp::Gt => ord.is_gt(),
+                        Comparison::Lt => ord.is_lt(),
+                        Comparison::Le => ord.is_le(),
+                        Comparison::Gt => ord.is_gt(),
                         _ => ord.is_ge(),
                     }
                 }
             })
         }
-        CondKind::In { field, values } => {
-            let fact = get(&field.text)?;
+        Condition::In { field, values } => {
+            let fact = get(field)?;
             Some(values.iter().any(|v| equal(&fact, v)))
         }
-        CondKind::Contains { field, value } => {
-            let fact = get(&field.text)?;
-            Some(match (&fact, &value.kind) {
+        Condition::Contains { field, value } => {
+            let fact = get(field)?;
+            Some(match (&fact, value) {
                 (Fact::List(items), _) => items.iter().any(|i| equal(i, value)),
-                (Fact::Text(s), ValueKind::Str(sub)) => s.contains(sub.as_str()),
+                (Fact::Text(s), Value::Text(sub)) => s.contains(sub.as_str()),
                 _ => false,
             })
         }
@@ -1831,14 +1808,14 @@ fn eval_cond(cond: &Cond, get: &dyn Fn(&str) -> Option<Fact>) -> Option<bool> {
 }
 
 fn equal(fact: &Fact, value: &Value) -> bool {
-    match (fact, &value.kind) {
-        (Fact::Text(a), ValueKind::Str(b)) => a == b,
-        (Fact::Number(a), ValueKind::Number(b)) => a == b,
-        (Fact::Date(a), ValueKind::Date(b)) => a == b,
+    match (fact, value) {
+        (Fact::Text(a), Value::Text(b)) => a == b,
+        (Fact::Number(a), Value::Number(b)) => a == b,
+        (Fact::Date(a), Value::Date(b)) => a == b,
         // A date-shaped text in a profile compares with a date literal.
-        (Fact::Date(a), ValueKind::Str(b)) => a.to_string() == *b,
-        (Fact::Bool(a), ValueKind::Bool(b)) => a == b,
-        (Fact::List(a), ValueKind::List(b)) => {
+        (Fact::Date(a), Value::Text(b)) => a.to_string() == *b,
+        (Fact::Bool(a), Value::Bool(b)) => a == b,
+        (Fact::List(a), Value::List(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| equal(x, y))
         }
         _ => false,
@@ -1846,9 +1823,9 @@ fn equal(fact: &Fact, value: &Value) -> bool {
 }
 
 fn order(fact: &Fact, value: &Value) -> Option<std::cmp::Ordering> {
-    match (fact, &value.kind) {
-        (Fact::Number(a), ValueKind::Number(b)) => a.partial_cmp(b),
-        (Fact::Date(a), ValueKind::Date(b)) => Some(a.cmp(b)),
+    match (fact, value) {
+        (Fact::Number(a), Value::Number(b)) => a.partial_cmp(b),
+        (Fact::Date(a), Value::Date(b)) => Some(a.cmp(b)),
         _ => None,
     }
 }

@@ -11,7 +11,9 @@
 
 mod check;
 mod proof;
+mod rule;
 mod suggest;
+mod test_case;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -22,6 +24,7 @@ use crate::diagnostic::Diagnostic;
 use crate::mapper::{ClauseIdx, LinkId, LinkInput, Network, NetworkInput, Relation};
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast;
+use crate::vocab::{FieldType, Rationale, RefAttrKey};
 
 /// A map keyed by names (`REF:ID`, referential ids, evidence types). Lookups
 /// run once per link end, two million times for a million links, so the hash
@@ -30,7 +33,9 @@ use crate::syntax::ast;
 pub(crate) type NameMap<V> = HashMap<String, V, foldhash::fast::FixedState>;
 
 pub use proof::{proof, ProofStep};
+pub use rule::{Comparison, Condition, EvidenceRule, EvidenceTypeIdx, Field, Rule, Value};
 pub use suggest::closest;
+pub use test_case::{TestCase, TestItem};
 
 /// Stable diagnostic codes of this stage.
 pub mod codes {
@@ -82,7 +87,7 @@ pub struct Referential {
     /// Title.
     pub title: String,
     /// Attributes (`edition`, `publisher`, …) in source order.
-    pub attrs: Vec<(ast::RefAttrKey, String)>,
+    pub attrs: Vec<(RefAttrKey, String)>,
     /// Top-level clauses in source order.
     pub clauses: Vec<ClauseIdx>,
     /// Where it is declared.
@@ -109,9 +114,9 @@ pub struct Clause {
     /// `note`s.
     pub notes: Vec<String>,
     /// `requires`, if any.
-    pub requires: Option<ast::Expr>,
+    pub requires: Option<Rule>,
     /// `applies if`, if any.
-    pub applies: Option<ast::Cond>,
+    pub applies: Option<Condition>,
     /// The enclosing clause.
     pub parent: Option<ClauseIdx>,
     /// Sub-clauses in source order.
@@ -132,7 +137,7 @@ pub struct EvidenceType {
     /// How long one item stays valid after its date.
     pub valid: Option<Duration>,
     /// Declared fields.
-    pub fields: BTreeMap<String, ast::FieldType>,
+    pub fields: BTreeMap<String, FieldType>,
     /// Where it is declared.
     pub file: FileId,
     /// Its span (the name).
@@ -166,7 +171,7 @@ pub struct Link {
     /// `strength`, if rated.
     pub strength: Option<u8>,
     /// `rationale`, if given.
-    pub rationale: Option<ast::Rationale>,
+    pub rationale: Option<Rationale>,
     /// `note`s.
     pub notes: Vec<String>,
     /// `source`s.
@@ -177,15 +182,6 @@ pub struct Link {
     pub file: FileId,
     /// Its span.
     pub span: Span,
-}
-
-/// A test block with the file it came from.
-#[derive(Debug, Clone)]
-pub struct TestCase {
-    /// The file.
-    pub file: FileId,
-    /// The block.
-    pub test: ast::Test,
 }
 
 /// Options of resolution.
@@ -279,6 +275,14 @@ impl Rulebook {
             .and_then(|&i| self.evidence_types.get(i))
     }
 
+    /// The index of the evidence type with a name.
+    pub fn evidence_type_idx(&self, name: &str) -> Option<EvidenceTypeIdx> {
+        self.evidence_index
+            .get(name)
+            .and_then(|&i| u32::try_from(i).ok())
+            .map(EvidenceTypeIdx)
+    }
+
     /// The link with an id.
     pub fn link(&self, id: LinkId) -> Option<&Link> {
         self.links.get(id.0 as usize)
@@ -356,7 +360,7 @@ pub fn resolve(
     r.resolve_links(&mut files);
     lap("resolve links");
     r.resolve_rules();
-    r.check_tests(&files);
+    r.resolve_tests();
     lap("resolve rules and tests");
     // The trees are no longer needed: free them before the network is built.
     drop(files);
