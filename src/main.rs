@@ -465,15 +465,16 @@ impl Context<'_> {
         // it, and its text dropped there: reading is spread over the cores
         // and a batch never holds every file at once.
         let started = std::time::Instant::now();
-        let outcomes = refmap::batch::parallel_map(
+        let outcomes = refmap::batch::parallel_map_with(
             files,
-            |path| {
+            || evaluator.scratch(),
+            |scratch, path| {
                 let name = path.display().to_string();
                 std::fs::read_to_string(path)
                     .map_err(|e| format!("cannot read `{name}`: {e}"))
                     .map(|text| {
                         refmap::batch::check_one_timed(
-                            &evaluator, &name, &text, as_of, today, detail,
+                            &evaluator, scratch, &name, &text, as_of, today, detail,
                         )
                     })
             },
