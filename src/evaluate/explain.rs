@@ -2,7 +2,7 @@
 //! evidence, proof and what is missing, and the contradictions.
 
 use super::rules::Context;
-use super::setup::{Evaluator, NO_CLAUSE};
+use super::setup::{Evaluator, Id};
 use super::solve::{applicable_children, Cap, Scratch, State};
 use super::{AssessmentRef, Basis, ClauseResult, Contradiction, Detail, Report, Summary};
 use crate::date::Date;
@@ -24,10 +24,11 @@ impl<'b> Evaluator<'b> {
         let mut summary = Vec::new();
         let mut clauses = Vec::new();
         let mut contradictions = Vec::new();
-        let clause_of = |x: u32| (x != NO_CLAUSE).then_some(ClauseIdx(x));
+        let clause_of = |x: Option<Id>| x.map(Id::clause);
         let assessor = |x: ClauseIdx| {
             s.state(x)
-                .and_then(|st| inventory.assessments.get(st.assessed as usize))
+                .and_then(|st| st.assessed)
+                .and_then(|k| inventory.assessments.get(k.index()))
                 .and_then(|a| a.by.as_deref().map(str::to_string))
         };
         for (r, (id, order)) in self.layout.iter().enumerate() {

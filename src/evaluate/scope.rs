@@ -1,7 +1,9 @@
 //! The part of the rulebook an evaluation restricted to some referentials
 //! steps ([`super::Evaluator::for_referentials`]).
 
-use super::setup::{bit, set_bit};
+use fixedbitset::FixedBitSet;
+
+use super::setup::set_bit;
 use crate::mapper::ClauseIdx;
 use crate::model::Rulebook;
 
@@ -21,9 +23,9 @@ pub(super) struct Scope {
     /// Whether each referential of the layout is reported.
     pub(super) reported: Vec<bool>,
     /// Clauses whose whole status is needed (carried to), as bits.
-    pub(super) whole: Vec<u64>,
+    pub(super) whole: FixedBitSet,
     /// Clauses stepped: `whole` and the clauses that carry to them, as bits.
-    pub(super) stepped: Vec<u64>,
+    pub(super) stepped: FixedBitSet,
     /// `stepped` as a list, to reset their states between inventories.
     pub(super) stepped_list: Vec<ClauseIdx>,
 }
@@ -37,8 +39,8 @@ impl Scope {
         names: &[Vec<ClauseIdx>],
     ) -> Scope {
         let n = book.clauses.len();
-        let mut whole = vec![0u64; n.div_ceil(64)];
-        let mut stepped = vec![0u64; n.div_ceil(64)];
+        let mut whole = FixedBitSet::with_capacity(n);
+        let mut stepped = FixedBitSet::with_capacity(n);
         let mut stepped_list = Vec::new();
         let reported: Vec<bool> = layout.iter().map(|(id, _)| ids.contains(id)).collect();
         // What a clause's own status reads: its sub-clauses and the clauses
@@ -58,7 +60,7 @@ impl Scope {
         loop {
             let mut fresh = Vec::new();
             while let Some(c) = pending.pop() {
-                if !bit(&whole, c.0 as usize) && (c.0 as usize) < n {
+                if !whole.contains(c.0 as usize) && (c.0 as usize) < n {
                     set_bit(&mut whole, c.0 as usize);
                     fresh.push(c);
                     reads(c, &mut pending);
@@ -70,14 +72,14 @@ impl Scope {
             // The carriers of the new clauses (themselves included), whose
             // own status is needed.
             for x in book.network.carriers_of_any(&fresh) {
-                if !bit(&stepped, x.0 as usize) {
+                if !stepped.contains(x.0 as usize) {
                     set_bit(&mut stepped, x.0 as usize);
                     stepped_list.push(x);
                     reads(x, &mut pending);
                 }
             }
             for &c in &fresh {
-                if !bit(&stepped, c.0 as usize) {
+                if !stepped.contains(c.0 as usize) {
                     set_bit(&mut stepped, c.0 as usize);
                     stepped_list.push(c);
                 }

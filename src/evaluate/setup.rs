@@ -3,8 +3,11 @@
 //! mapper the first time an inventory needs them) each clause's entailed
 //! supersets and where its being met carries.
 
+use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
+
+use fixedbitset::FixedBitSet;
 
 use super::scope::Scope;
 use crate::mapper::ClauseIdx;
@@ -27,10 +30,10 @@ pub struct Evaluator<'b> {
     /// The places in `post_order` the first pass steps whatever the
     /// inventory, as bits: clauses with a rule or sub-clauses, and clauses
     /// a rule names.
-    pub(super) always: Vec<u64>,
+    pub(super) always: FixedBitSet,
     /// The clauses in post-order the first pass steps only when something
     /// is found for them (not in `always`), as bits by clause.
-    pub(super) plain: Vec<u64>,
+    pub(super) plain: FixedBitSet,
     /// Whether some clause has `applies if`.
     pub(super) conditional: bool,
     /// Entailed strict supersets of each clause (A ⊆ B, B ≠ A), asked of
@@ -52,16 +55,16 @@ pub struct Evaluator<'b> {
 /// One clause as the per-inventory passes see it.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Node {
-    /// Its parent ([`NO_CLAUSE`] for a top-level clause).
-    pub(super) parent: u32,
-    /// Its parent's place in post-order ([`NO_CLAUSE`] for none).
-    pub(super) parent_place: u32,
-    /// Its place in post-order ([`NO_CLAUSE`] for none).
-    pub(super) place: u32,
+    /// Its parent (none for a top-level clause).
+    pub(super) parent: Option<Id>,
+    /// Its parent's place in post-order.
+    pub(super) parent_place: Option<Id>,
+    /// Its place in post-order (none for a clause in no tree).
+    pub(super) place: Option<Id>,
     /// The first 16 bytes of its key (see [`key_prefix`]).
     pub(super) key_prefix: [u64; 2],
-    /// Its referential's place in the layout ([`NO_CLAUSE`] for none).
-    pub(super) referential: u32,
+    /// Its referential's place in the layout.
+    pub(super) referential: Option<Id>,
     /// [`REQUIRES`], [`CHILDREN`], [`APPLIES`], [`NAMED`].
     pub(super) shape: u8,
 }
@@ -79,12 +82,12 @@ pub(super) const NAMED: u8 = 8;
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Target {
     pub(super) clause: ClauseIdx,
-    /// Its place in post-order ([`NO_CLAUSE`] for none).
-    pub(super) place: u32,
+    /// Its place in post-order.
+    pub(super) place: Option<Id>,
     /// Its referential's place in the layout, kept here so that counting a
     /// carried status does not fetch the target's record (on a network of
     /// 100,000 clauses, a cache miss per target).
-    pub(super) referential: u32,
+    pub(super) referential: Option<Id>,
 }
 
 /// Where a clause X's being met carries.
@@ -95,20 +98,45 @@ pub(super) struct Carries {
     pub(super) partial: Box<[Target]>,
 }
 
-/// Whether bit `i` is set.
-pub(super) fn bit(bits: &[u64], i: usize) -> bool {
-    bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
-}
+/// A dense index (of a clause, a place in post-order, a referential of
+/// the layout, an assessment) kept plus one, so that `Option<Id>` takes
+/// the four bytes of a `u32`: the per-clause columns stay as small as
+/// with a sentinel value, and "none" is a type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Id(NonZeroU32);
 
-/// Sets bit `i`.
-pub(super) fn set_bit(bits: &mut [u64], i: usize) {
-    if let Some(w) = bits.get_mut(i / 64) {
-        *w |= 1 << (i % 64);
+// INVARIANT: "none" costs no space over a sentinel.
+const _: () = assert!(std::mem::size_of::<Option<Id>>() == 4);
+
+impl Id {
+    /// Index `i`; none when it does not fit.
+    pub(super) fn new(i: usize) -> Option<Id> {
+        let i = u32::try_from(i).ok()?.checked_add(1)?;
+        NonZeroU32::new(i).map(Id)
+    }
+
+    /// The clause of that index.
+    pub(super) fn of(c: ClauseIdx) -> Option<Id> {
+        Id::new(c.0 as usize)
+    }
+
+    /// The index.
+    pub(super) fn index(self) -> usize {
+        (self.0.get() - 1) as usize
+    }
+
+    /// The index as a clause.
+    pub(super) fn clause(self) -> ClauseIdx {
+        ClauseIdx(self.0.get() - 1)
     }
 }
 
-/// Sentinel for "no clause" in the compact columns.
-pub(super) const NO_CLAUSE: u32 = u32::MAX;
+/// Sets bit `i` of `bits`, when it has one.
+pub(super) fn set_bit(bits: &mut FixedBitSet, i: usize) {
+    if i < bits.len() {
+        bits.insert(i);
+    }
+}
 
 impl<'b> Evaluator<'b> {
     /// Prepares evaluation against `book`.
@@ -155,7 +183,9 @@ impl<'b> Evaluator<'b> {
             .collect();
         let mut referenced_by = vec![Vec::new(); n];
         for (i, named) in names.iter().enumerate() {
-            let c = ClauseIdx(u32::try_from(i).unwrap_or(u32::MAX));
+            let Some(c) = Id::new(i).map(Id::clause) else {
+                continue;
+            };
             for x in named {
                 if let Some(list) = referenced_by.get_mut(x.0 as usize) {
                     if !list.contains(&c) {
@@ -183,11 +213,11 @@ impl<'b> Evaluator<'b> {
                     shape |= NAMED;
                 }
                 Node {
-                    parent: k.parent.map_or(NO_CLAUSE, |p| p.0),
-                    parent_place: NO_CLAUSE,
-                    place: NO_CLAUSE,
+                    parent: k.parent.and_then(Id::of),
+                    parent_place: None,
+                    place: None,
                     key_prefix: key_prefix(&k.key),
-                    referential: NO_CLAUSE,
+                    referential: None,
                     shape,
                 }
             })
@@ -195,26 +225,28 @@ impl<'b> Evaluator<'b> {
         for (r, (_, order)) in layout.iter().enumerate() {
             for c in order {
                 if let Some(node) = nodes.get_mut(c.0 as usize) {
-                    node.referential = u32::try_from(r).unwrap_or(NO_CLAUSE);
+                    node.referential = Id::new(r);
                 }
             }
         }
-        let mut always = vec![0u64; post_order.len().div_ceil(64)];
-        let mut plain = vec![0u64; n.div_ceil(64)];
+        let mut always = FixedBitSet::with_capacity(post_order.len());
+        let mut plain = FixedBitSet::with_capacity(n);
         for (at, c) in post_order.iter().enumerate() {
             let Some(node) = nodes.get_mut(c.0 as usize) else {
                 continue;
             };
-            node.place = u32::try_from(at).unwrap_or(NO_CLAUSE);
+            node.place = Id::new(at);
             if node.shape & (REQUIRES | CHILDREN | NAMED) != 0 {
                 set_bit(&mut always, at);
-            } else if node.place != NO_CLAUSE {
+            } else if node.place.is_some() {
                 set_bit(&mut plain, c.0 as usize);
             }
         }
         for i in 0..nodes.len() {
-            let parent = nodes.get(i).map_or(NO_CLAUSE, |k| k.parent);
-            let parent_place = nodes.get(parent as usize).map_or(NO_CLAUSE, |k| k.place);
+            let parent = nodes.get(i).and_then(|k| k.parent);
+            let parent_place = parent
+                .and_then(|p| nodes.get(p.index()))
+                .and_then(|k| k.place);
             if let Some(node) = nodes.get_mut(i) {
                 node.parent_place = parent_place;
             }
@@ -223,10 +255,8 @@ impl<'b> Evaluator<'b> {
         if let Some(scope) = &scope {
             // The first pass steps nothing outside the scope.
             for (at, c) in post_order.iter().enumerate() {
-                if !bit(&scope.stepped, c.0 as usize) {
-                    if let Some(w) = always.get_mut(at / 64) {
-                        *w &= !(1 << (at % 64));
-                    }
+                if !scope.stepped.contains(c.0 as usize) && at < always.len() {
+                    always.remove(at);
                 }
             }
         }
@@ -269,15 +299,15 @@ impl<'b> Evaluator<'b> {
                 let node = self.nodes.get(c.0 as usize);
                 Target {
                     clause: c,
-                    place: node.map_or(NO_CLAUSE, |k| k.place),
-                    referential: node.map_or(NO_CLAUSE, |k| k.referential),
+                    place: node.and_then(|k| k.place),
+                    referential: node.and_then(|k| k.referential),
                 }
             };
             // With a scope, only the clauses whose whole status is needed.
             let wanted = |c: &ClauseIdx| {
                 self.scope
                     .as_ref()
-                    .is_none_or(|s| bit(&s.whole, c.0 as usize))
+                    .is_none_or(|s| s.whole.contains(c.0 as usize))
             };
             Carries {
                 met: subsets.into_iter().filter(wanted).map(target).collect(),
@@ -290,11 +320,12 @@ impl<'b> Evaluator<'b> {
     pub(super) fn stepped(&self, c: ClauseIdx) -> bool {
         self.scope
             .as_ref()
-            .is_none_or(|s| bit(&s.stepped, c.0 as usize))
+            .is_none_or(|s| s.stepped.contains(c.0 as usize))
     }
 
-    pub(super) fn place(&self, c: ClauseIdx) -> u32 {
-        self.nodes.get(c.0 as usize).map_or(NO_CLAUSE, |k| k.place)
+    /// The place of `c` in post-order.
+    pub(super) fn place(&self, c: ClauseIdx) -> Option<Id> {
+        self.nodes.get(c.0 as usize).and_then(|k| k.place)
     }
 
     /// Whether clause `a`'s key sorts before clause `b`'s.
@@ -308,14 +339,14 @@ impl<'b> Evaluator<'b> {
 
     /// Whether `a` is `c` or encloses it in its referential's tree.
     pub(super) fn is_ancestor(&self, a: ClauseIdx, c: ClauseIdx) -> bool {
-        let mut x = c.0;
+        let mut x = c;
         loop {
-            if x == a.0 {
+            if x == a {
                 return true;
             }
-            match self.nodes.get(x as usize) {
-                Some(k) if k.parent != NO_CLAUSE => x = k.parent,
-                _ => return false,
+            match self.nodes.get(x.0 as usize).and_then(|k| k.parent) {
+                Some(p) => x = p.clause(),
+                None => return false,
             }
         }
     }

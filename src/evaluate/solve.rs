@@ -3,8 +3,10 @@
 
 use std::collections::VecDeque;
 
+use fixedbitset::FixedBitSet;
+
 use super::rules::{eval_cond, Context};
-use super::setup::{bit, set_bit, Evaluator, Node, APPLIES, CHILDREN, NAMED, NO_CLAUSE, REQUIRES};
+use super::setup::{set_bit, Evaluator, Id, Node, APPLIES, CHILDREN, NAMED, REQUIRES};
 use super::Basis;
 use crate::inventory::Inventory;
 use crate::mapper::ClauseIdx;
@@ -24,7 +26,7 @@ pub(super) fn rank(s: Status) -> u8 {
 pub(super) struct Cap {
     pub(super) finding: ClauseIdx,
     pub(super) basis: Basis,
-    pub(super) via: u32,
+    pub(super) via: Option<Id>,
 }
 
 /// One clause's facts and solution for one inventory, in compact form (no
@@ -34,30 +36,27 @@ pub(super) struct Cap {
 pub(super) struct State {
     pub(super) status: Status,
     pub(super) basis: Basis,
-    /// The clause it is carried from ([`NO_CLAUSE`] for none).
-    pub(super) via: u32,
-    /// The not-met finding capping it ([`NO_CLAUSE`] for none), with
-    /// what would have met it.
-    pub(super) capped: u32,
+    /// The clause it is carried from.
+    pub(super) via: Option<Id>,
+    /// The not-met finding capping it, with what would have met it.
+    pub(super) capped: Option<Id>,
     pub(super) capped_basis: Basis,
-    pub(super) capped_via: u32,
-    /// Best clause met on its own basis among its entailed supersets
-    /// ([`NO_CLAUSE`] for none), with its priority: assessment/evidence (0)
-    /// before sub-clauses (1), then lowest key. Pushed by the sources
-    /// themselves.
-    pub(super) met_source: u32,
+    pub(super) capped_via: Option<Id>,
+    /// Best clause met on its own basis among its entailed supersets,
+    /// with its priority: assessment/evidence (0) before sub-clauses (1),
+    /// then lowest key. Pushed by the sources themselves.
+    pub(super) met_source: Option<Id>,
     pub(super) met_priority: u8,
     /// The same among its entailed overlaps.
-    pub(super) partial_source: u32,
+    pub(super) partial_source: Option<Id>,
     pub(super) partial_priority: u8,
     /// Whether it applies.
     pub(super) applicable: bool,
-    /// Place of its assessment in the inventory ([`NO_CLAUSE`] for none;
-    /// one per clause: the loader refuses two).
-    pub(super) assessed: u32,
-    /// The first finding (by clause key) within it: it may not be met
-    /// ([`NO_CLAUSE`] for none).
-    pub(super) cap: u32,
+    /// Place of its assessment in the inventory (one per clause: the
+    /// loader refuses two).
+    pub(super) assessed: Option<Id>,
+    /// The first finding (by clause key) within it: it may not be met.
+    pub(super) cap: Option<Id>,
     /// Whether it is waiting in the queue.
     pub(super) queued: bool,
     /// INVARIANT: its rank only rises, and its status changes at an equal
@@ -69,24 +68,24 @@ impl State {
     pub(super) const INITIAL: State = State {
         status: Status::Unknown,
         basis: Basis::None,
-        via: NO_CLAUSE,
-        capped: NO_CLAUSE,
+        via: None,
+        capped: None,
         capped_basis: Basis::None,
-        capped_via: NO_CLAUSE,
-        met_source: NO_CLAUSE,
+        capped_via: None,
+        met_source: None,
         met_priority: 0,
-        partial_source: NO_CLAUSE,
+        partial_source: None,
         partial_priority: 0,
         applicable: true,
-        assessed: NO_CLAUSE,
-        cap: NO_CLAUSE,
+        assessed: None,
+        cap: None,
         queued: false,
         sideways: 0,
     };
 
     pub(super) fn capped(&self) -> Option<Cap> {
-        (self.capped != NO_CLAUSE).then_some(Cap {
-            finding: ClauseIdx(self.capped),
+        self.capped.map(|finding| Cap {
+            finding: finding.clause(),
             basis: self.capped_basis,
             via: self.capped_via,
         })
@@ -94,8 +93,8 @@ impl State {
 
     pub(super) fn set_capped(&mut self, cap: Option<Cap>) {
         (self.capped, self.capped_basis, self.capped_via) = match cap {
-            Some(k) => (k.finding.0, k.basis, k.via),
-            None => (NO_CLAUSE, Basis::None, NO_CLAUSE),
+            Some(k) => (Id::of(k.finding), k.basis, k.via),
+            None => (None, Basis::None, None),
         };
     }
 }
@@ -183,30 +182,31 @@ pub(super) fn slot(s: Status) -> usize {
 /// as they are (see [`Evaluator::solve`]).
 #[derive(Default)]
 pub(super) struct Agenda {
-    /// The places in post-order the first pass has yet to step, as bits.
-    pub(super) pending: Vec<u64>,
-    /// The word of `pending` the first pass is at.
-    pub(super) word: usize,
+    /// The places in post-order the first pass has yet to step.
+    pub(super) pending: FixedBitSet,
+    /// The block of `pending` the first pass is at.
+    pub(super) block: usize,
     /// Whether the first pass is still going.
     pub(super) first_pass: bool,
     /// The place of the clause the first pass is stepping.
-    pub(super) cursor: u32,
+    pub(super) cursor: usize,
     pub(super) queue: VecDeque<ClauseIdx>,
 }
 
 impl Agenda {
-    pub(super) fn reset(&mut self, always: &[u64]) {
-        self.pending.clear();
-        self.pending.extend_from_slice(always);
-        self.word = 0;
+    pub(super) fn reset(&mut self, always: &FixedBitSet) {
+        self.pending.clone_from(always);
+        self.block = 0;
         self.first_pass = true;
         self.cursor = 0;
         self.queue.clear();
     }
 
     /// Has the first pass step the clause at `place` of post-order.
-    pub(super) fn mark(&mut self, place: u32) {
-        set_bit(&mut self.pending, place as usize);
+    pub(super) fn mark(&mut self, place: Option<Id>) {
+        if let Some(p) = place {
+            set_bit(&mut self.pending, p.index());
+        }
     }
 
     /// The next clause to step, and whether it is the first pass's step.
@@ -215,18 +215,22 @@ impl Agenda {
         post_order: &[ClauseIdx],
         states: &mut [State],
     ) -> Option<(ClauseIdx, bool)> {
+        // Block by block rather than by `FixedBitSet::minimum`, which
+        // would scan from the start at each step: the pass takes its
+        // places in order, and places it is yet to reach may be marked
+        // while it runs.
         while self.first_pass {
-            let Some(bits) = self.pending.get_mut(self.word) else {
+            let Some(bits) = self.pending.as_mut_slice().get_mut(self.block) else {
                 self.first_pass = false;
                 break;
             };
             if *bits == 0 {
-                self.word += 1;
+                self.block += 1;
                 continue;
             }
-            let at = self.word * 64 + bits.trailing_zeros() as usize;
+            let at = self.block * usize::BITS as usize + bits.trailing_zeros() as usize;
             *bits &= *bits - 1;
-            self.cursor = u32::try_from(at).unwrap_or(NO_CLAUSE);
+            self.cursor = at;
             if let Some(&c) = post_order.get(at) {
                 return Some((c, true));
             }
@@ -241,12 +245,12 @@ impl Agenda {
     /// Has `d`, at `place` in post-order, stepped again: by the first pass
     /// when it has not reached it yet, else at the end of the queue unless
     /// it is already there. A clause in no tree is never stepped.
-    pub(super) fn wake(&mut self, d: ClauseIdx, place: u32, states: &mut [State]) {
-        if place == NO_CLAUSE {
+    pub(super) fn wake(&mut self, d: ClauseIdx, place: Option<Id>, states: &mut [State]) {
+        let Some(place) = place else {
             return;
-        }
-        if self.first_pass && place > self.cursor {
-            self.mark(place);
+        };
+        if self.first_pass && place.index() > self.cursor {
+            set_bit(&mut self.pending, place.index());
         } else if let Some(st) = states.get_mut(d.0 as usize) {
             if !st.queued {
                 st.queued = true;
@@ -270,10 +274,10 @@ impl<'b> Evaluator<'b> {
                 let Some(node) = self.nodes.get(i) else {
                     continue;
                 };
-                let parent_ok = node.parent == NO_CLAUSE
-                    || s.states
-                        .get(node.parent as usize)
-                        .is_none_or(|p| p.applicable);
+                let parent_ok = node
+                    .parent
+                    .and_then(|p| s.states.get(p.index()))
+                    .is_none_or(|p| p.applicable);
                 let own = node.shape & APPLIES == 0
                     || book
                         .clause(c)
@@ -302,7 +306,7 @@ impl<'b> Evaluator<'b> {
             // Written for every assessed clause, inside a scope or not:
             // the findings below read it.
             if let Some(st) = s.states.get_mut(a.clause.0 as usize) {
-                st.assessed = u32::try_from(k).unwrap_or(NO_CLAUSE);
+                st.assessed = Id::new(k);
                 if self.stepped(a.clause) {
                     s.agenda.mark(self.place(a.clause));
                 }
@@ -318,7 +322,7 @@ impl<'b> Evaluator<'b> {
             .filter(|(k, a)| {
                 a.status == Status::NotMet
                     && s.state(a.clause)
-                        .is_some_and(|st| st.assessed as usize == *k)
+                        .is_some_and(|st| st.assessed.map(Id::index) == Some(*k))
             })
             .map(|(_, a)| a.clause)
             .collect();
@@ -329,8 +333,8 @@ impl<'b> Evaluator<'b> {
                     continue;
                 }
                 if let Some(st) = s.states.get_mut(y.0 as usize) {
-                    if st.cap == NO_CLAUSE {
-                        st.cap = x.0;
+                    if st.cap.is_none() {
+                        st.cap = Id::of(x);
                     }
                 }
             }
@@ -395,8 +399,10 @@ impl<'b> Evaluator<'b> {
                 count(counts, node.referential, old_status, status);
             }
             if status_changed || first {
-                if node.parent != NO_CLAUSE && self.stepped(ClauseIdx(node.parent)) {
-                    agenda.wake(ClauseIdx(node.parent), node.parent_place, states);
+                if let Some(parent) = node.parent.map(Id::clause) {
+                    if self.stepped(parent) {
+                        agenda.wake(parent, node.parent_place, states);
+                    }
                 }
                 if node.shape & NAMED != 0 {
                     for &d in self.referenced_by.get(i).into_iter().flatten() {
@@ -428,11 +434,16 @@ impl<'b> Evaluator<'b> {
                         } else {
                             (&mut target.met_source, &mut target.met_priority)
                         };
-                        if *best == NO_CLAUSE
-                            || priority < *best_priority
-                            || (priority == *best_priority && self.key_before(c, ClauseIdx(*best)))
-                        {
-                            (*best, *best_priority) = (c.0, priority);
+                        let better = match *best {
+                            None => true,
+                            Some(b) => {
+                                priority < *best_priority
+                                    || (priority == *best_priority
+                                        && self.key_before(c, b.clause()))
+                            }
+                        };
+                        if better {
+                            (*best, *best_priority) = (Id::of(c), priority);
                         }
                         // A plain clause the first pass has not reached
                         // yet, which applies and is not assessed, is only
@@ -443,10 +454,10 @@ impl<'b> Evaluator<'b> {
                         // which the pass steps anyway. So it is settled
                         // now, again at each source, instead of stepped.
                         if agenda.first_pass
-                            && t.place > agenda.cursor
+                            && t.place.is_some_and(|p| p.index() > agenda.cursor)
                             && target.applicable
-                            && target.assessed == NO_CLAUSE
-                            && bit(&self.plain, d.0 as usize)
+                            && target.assessed.is_none()
+                            && self.plain.contains(d.0 as usize)
                         {
                             let (status, basis, via, capped) =
                                 carry(target, (Status::Unknown, Basis::None));
@@ -477,15 +488,18 @@ impl<'b> Evaluator<'b> {
         ctx: &Context<'_>,
         inventory: &Inventory,
         states: &[State],
-    ) -> (Status, Basis, u32, Option<Cap>) {
+    ) -> (Status, Basis, Option<Id>, Option<Cap>) {
         let Some(st) = states.get(c.0 as usize) else {
-            return (Status::Unknown, Basis::None, NO_CLAUSE, None);
+            return (Status::Unknown, Basis::None, None, None);
         };
         if !st.applicable {
-            return (Status::NotApplicable, Basis::None, NO_CLAUSE, None);
+            return (Status::NotApplicable, Basis::None, None, None);
         }
-        if let Some(a) = inventory.assessments.get(st.assessed as usize) {
-            return capped(st, (a.status, Basis::Assessment, NO_CLAUSE));
+        if let Some(a) = st
+            .assessed
+            .and_then(|k| inventory.assessments.get(k.index()))
+        {
+            return capped(st, (a.status, Basis::Assessment, None));
         }
         let rule = if node.shape & REQUIRES != 0 {
             self.book.clause(c).and_then(|k| k.requires.as_ref())
@@ -508,16 +522,16 @@ impl<'b> Evaluator<'b> {
 pub(super) fn carry(
     st: &State,
     (mut status, mut basis): (Status, Basis),
-) -> (Status, Basis, u32, Option<Cap>) {
-    let mut via = NO_CLAUSE;
+) -> (Status, Basis, Option<Id>, Option<Cap>) {
+    let mut via = None;
     if status != Status::Met && status != Status::NotApplicable {
         // Sources are clauses met on their own basis: a clause met by
         // mapping from Z has Z among these candidates too (⊆ and overlap
         // compose with ⊆), so nothing is lost, and `via` never points at
         // a clause that is itself carried.
-        if st.met_source != NO_CLAUSE {
+        if st.met_source.is_some() {
             (status, basis, via) = (Status::Met, Basis::Mapping, st.met_source);
-        } else if rank(status) < 1 && st.partial_source != NO_CLAUSE {
+        } else if rank(status) < 1 && st.partial_source.is_some() {
             (status, basis, via) = (Status::Partial, Basis::Mapping, st.partial_source);
         }
     }
@@ -525,8 +539,8 @@ pub(super) fn carry(
 }
 
 /// Moves a clause of referential `r` from one status to another in the counts.
-pub(super) fn count(counts: &mut [[usize; 5]], r: u32, from: Status, to: Status) {
-    if let Some(k) = counts.get_mut(r as usize) {
+pub(super) fn count(counts: &mut [[usize; 5]], r: Option<Id>, from: Status, to: Status) {
+    if let Some(k) = r.and_then(|r| counts.get_mut(r.index())) {
         if let Some(x) = k.get_mut(slot(from)) {
             *x = x.saturating_sub(1);
         }
@@ -539,15 +553,15 @@ pub(super) fn count(counts: &mut [[usize; 5]], r: u32, from: Status, to: Status)
 /// A status capped at `partial` when a not-met finding is within the clause.
 pub(super) fn capped(
     st: &State,
-    (status, basis, via): (Status, Basis, u32),
-) -> (Status, Basis, u32, Option<Cap>) {
-    if status == Status::Met && st.cap != NO_CLAUSE {
+    (status, basis, via): (Status, Basis, Option<Id>),
+) -> (Status, Basis, Option<Id>, Option<Cap>) {
+    if let (Status::Met, Some(finding)) = (status, st.cap) {
         return (
             Status::Partial,
             basis,
             via,
             Some(Cap {
-                finding: ClauseIdx(st.cap),
+                finding: finding.clause(),
                 basis,
                 via,
             }),
