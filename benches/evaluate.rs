@@ -284,16 +284,17 @@ fn summary(book: &Rulebook, w: &Workload) {
     );
     let batch = t.elapsed();
     assert_eq!(reports.len(), w.small.len());
+    let mut scratch = evaluator.scratch();
     let t = Instant::now();
     for (i, text) in w.small_yaml.iter().enumerate() {
         let inv = refmap::internal::inventory::load(book, "site.yaml", text)
             .unwrap_or_else(|e| panic!("generated inventory {i} refused:\n{e}"));
-        black_box(evaluator.evaluate(&inv, workload::as_of()));
+        black_box(evaluator.evaluate_with(&inv, workload::as_of(), Detail::Full, &mut scratch));
     }
     let yaml = t.elapsed();
     let t = Instant::now();
     for inv in &w.small {
-        black_box(evaluator.evaluate(inv, workload::as_of()));
+        black_box(evaluator.evaluate_with(inv, workload::as_of(), Detail::Full, &mut scratch));
     }
     let sequential = t.elapsed();
     let met = |r: &refmap::internal::evaluate::Report| {
@@ -333,8 +334,16 @@ fn benches(c: &mut Criterion) {
     let evaluator = Evaluator::new(&book);
     let mut group = c.benchmark_group("evaluate");
     group.sample_size(10);
+    let mut scratch = evaluator.scratch();
     group.bench_function("big", |b| {
-        b.iter(|| black_box(evaluator.evaluate(black_box(&w.big), workload::as_of())))
+        b.iter(|| {
+            black_box(evaluator.evaluate_with(
+                black_box(&w.big),
+                workload::as_of(),
+                Detail::Full,
+                &mut scratch,
+            ))
+        })
     });
     group.bench_function("batch-1000", |b| {
         b.iter(|| {
@@ -355,7 +364,7 @@ fn benches(c: &mut Criterion) {
             i = (i + 1) % w.small_yaml.len();
             let inv =
                 refmap::internal::inventory::load(&book, "site.yaml", &w.small_yaml[i]).unwrap();
-            black_box(evaluator.evaluate(&inv, workload::as_of()))
+            black_box(evaluator.evaluate_with(&inv, workload::as_of(), Detail::Full, &mut scratch))
         })
     });
     group.bench_function("evaluator-new", |b| {

@@ -568,15 +568,18 @@ fn summary(w: &Workload, load_secs: f64, new_secs: f64, p: &Prepared<'_>) {
         Size::M => 300,
         Size::X => 30,
     };
+    let (mut scoped_scratch, mut scratch) = (p.scoped.scratch(), p.evaluator.scratch());
     let not_covered = spread(&p.inventories, calls, |inv| {
         not_met(
-            &p.scoped.evaluate_with(inv, as_of(inv), Detail::Summary),
+            &p.scoped
+                .evaluate_with(inv, as_of(inv), Detail::Summary, &mut scoped_scratch),
             &p.target,
         )
     });
     let whole = spread(&p.inventories, calls, |inv| {
         not_met(
-            &p.evaluator.evaluate_with(inv, as_of(inv), Detail::Summary),
+            &p.evaluator
+                .evaluate_with(inv, as_of(inv), Detail::Summary, &mut scratch),
             &p.target,
         )
     });
@@ -584,7 +587,10 @@ fn summary(w: &Workload, load_secs: f64, new_secs: f64, p: &Prepared<'_>) {
     let (_, batch) = timed(|| evaluate_batch(p));
     let (_, sequential) = timed(|| {
         for inv in &p.inventories {
-            black_box(p.evaluator.evaluate_with(inv, as_of(inv), Detail::Summary));
+            black_box(
+                p.evaluator
+                    .evaluate_with(inv, as_of(inv), Detail::Summary, &mut scratch),
+            );
         }
     });
     let (_, yaml) = timed(|| summary_reports(&p.evaluator, &w.yaml, &w.name));
@@ -685,9 +691,10 @@ fn bench_workload(c: &mut Criterion, w: &Workload) {
     let scoped = Evaluator::for_referentials(book, std::slice::from_ref(&target));
     let inventories = load_inventories(w, book);
     // The restricted evaluation gives the whole one's counts of the target.
+    let (mut whole_scratch, mut part_scratch) = (evaluator.scratch(), scoped.scratch());
     for inv in &inventories {
-        let whole = evaluator.evaluate_with(inv, as_of(inv), Detail::Summary);
-        let part = scoped.evaluate_with(inv, as_of(inv), Detail::Summary);
+        let whole = evaluator.evaluate_with(inv, as_of(inv), Detail::Summary, &mut whole_scratch);
+        let part = scoped.evaluate_with(inv, as_of(inv), Detail::Summary, &mut part_scratch);
         assert_eq!(
             part.summary,
             whole
@@ -750,12 +757,14 @@ fn bench_workload(c: &mut Criterion, w: &Workload) {
     group.bench_function(format!("coverage {}→{}", w.pivot(), p.target), |b| {
         b.iter(|| query::coverage(book, w.pivot(), &p.target).unwrap())
     });
+    let mut scratch = p.scoped.scratch();
     group.bench_function("not-covered", |b| {
         b.iter(|| {
             i = (i + 1) % p.inventories.len();
             let inv = &p.inventories[i];
             not_met(
-                &p.scoped.evaluate_with(inv, as_of(inv), Detail::Summary),
+                &p.scoped
+                    .evaluate_with(inv, as_of(inv), Detail::Summary, &mut scratch),
                 &p.target,
             )
         })

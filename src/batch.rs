@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::date::Date;
-use crate::evaluate::{Detail, Evaluator, Report};
+use crate::evaluate::{Detail, Evaluator, Report, Scratch};
 use crate::inventory::{self, Inventory, InventoryError};
 
 /// Applies `f` to every item, in order, spreading the work over the
@@ -14,33 +14,50 @@ pub fn parallel_map<T: Sync, R: Send>(
     f: impl Fn(&T) -> R + Sync,
     progress: impl Fn(usize) + Sync,
 ) -> Vec<R> {
+    parallel_map_with(items, || (), |(), item| f(item), progress)
+}
+
+/// [`parallel_map`] with a work space per worker: `init` makes one for
+/// each chunk of items, and `f` gets it with each item of the chunk.
+pub fn parallel_map_with<T: Sync, R: Send, S>(
+    items: &[T],
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+    progress: impl Fn(usize) + Sync,
+) -> Vec<R> {
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .min(items.len().max(1));
     let done = AtomicUsize::new(0);
-    let one = |item: &T| {
-        let r = f(item);
+    let one = |space: &mut S, item: &T| {
+        let r = f(space, item);
         progress(done.fetch_add(1, Ordering::Relaxed) + 1);
         r
     };
+    let chunk_of = |part: &[T]| {
+        let mut space = init();
+        part.iter()
+            .map(|item| one(&mut space, item))
+            .collect::<Vec<R>>()
+    };
     if workers <= 1 || items.len() < 4 {
-        return items.iter().map(one).collect();
+        return chunk_of(items);
     }
     let chunk = items.len().div_ceil(workers);
     std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| {
-                (
-                    scope.spawn(|| part.iter().map(one).collect::<Vec<R>>()),
-                    part,
-                )
-            })
+            .map(|part| (scope.spawn(|| chunk_of(part)), part))
             .collect();
         // A worker that died is redone here, so no result is ever lost.
         handles
             .into_iter()
-            .flat_map(|(h, part)| h.join().unwrap_or_else(|_| part.iter().map(&f).collect()))
+            .flat_map(|(h, part)| {
+                h.join().unwrap_or_else(|_| {
+                    let mut space = init();
+                    part.iter().map(|item| f(&mut space, item)).collect()
+                })
+            })
             .collect()
     })
 }
@@ -55,9 +72,12 @@ pub fn evaluate_all(
     detail: Detail,
     progress: impl Fn(usize) + Sync,
 ) -> Vec<Report> {
-    parallel_map(
+    parallel_map_with(
         inventories,
-        |inv| evaluator.evaluate_with(inv, as_of.or(inv.as_of).unwrap_or(today), detail),
+        || evaluator.scratch(),
+        |scratch, inv| {
+            evaluator.evaluate_with(inv, as_of.or(inv.as_of).unwrap_or(today), detail, scratch)
+        },
         progress,
     )
 }
@@ -72,18 +92,22 @@ pub fn check_all(
     detail: Detail,
     progress: impl Fn(usize) + Sync,
 ) -> Vec<Result<Report, InventoryError>> {
-    parallel_map(
+    parallel_map_with(
         sources,
-        |(name, text)| check_one_timed(evaluator, name, text, as_of, today, detail).0,
+        || evaluator.scratch(),
+        |scratch, (name, text)| {
+            check_one_timed(evaluator, scratch, name, text, as_of, today, detail).0
+        },
         progress,
     )
 }
 
-/// Loads and evaluates one inventory as [`check_all`] does, with the time
-/// it took to load and to evaluate (zero for an evaluation that did not
-/// happen).
+/// Loads and evaluates one inventory as [`check_all`] does, in `scratch`,
+/// with the time it took to load and to evaluate (zero for an evaluation
+/// that did not happen).
 pub fn check_one_timed(
     evaluator: &Evaluator<'_>,
+    scratch: &mut Scratch,
     name: &str,
     text: &str,
     as_of: Option<Date>,
@@ -96,6 +120,7 @@ pub fn check_one_timed(
         Err(e) => return (Err(e), [started.elapsed(), Duration::ZERO]),
     };
     let loaded = Instant::now();
-    let report = evaluator.evaluate_with(&inv, as_of.or(inv.as_of).unwrap_or(today), detail);
+    let as_of = as_of.or(inv.as_of).unwrap_or(today);
+    let report = evaluator.evaluate_with(&inv, as_of, detail, scratch);
     (Ok(report), [loaded - started, loaded.elapsed()])
 }

@@ -9,9 +9,8 @@ use serde::Serialize;
 use crate::date::Date;
 use crate::evaluate::{Basis, ClauseResult, Evaluator};
 use crate::inventory::{Assessment, EvidenceItem, Fact, Inventory};
-use crate::model::{Rulebook, TestCase};
-use crate::query::{proof, ProofStep};
-use crate::syntax::ast::{TestItem, Value, ValueKind};
+use crate::model::{proof, ProofStep, Rulebook, TestCase, TestItem, Value};
+
 use crate::vocab::RelationSet;
 
 /// The result of one `test` block.
@@ -48,12 +47,12 @@ pub struct Failure {
 
 /// Converts a literal of the language into a fact.
 pub fn fact_of(value: &Value) -> Fact {
-    match &value.kind {
-        ValueKind::Str(s) => Fact::Text(s.clone()),
-        ValueKind::Number(n) => Fact::Number(*n),
-        ValueKind::Date(d) => Fact::Date(*d),
-        ValueKind::Bool(b) => Fact::Bool(*b),
-        ValueKind::List(items) => Fact::List(items.iter().map(fact_of).collect()),
+    match value {
+        Value::Text(s) => Fact::Text(s.clone()),
+        Value::Number(n) => Fact::Number(*n),
+        Value::Date(d) => Fact::Date(*d),
+        Value::Bool(b) => Fact::Bool(*b),
+        Value::List(items) => Fact::List(items.iter().map(fact_of).collect()),
     }
 }
 
@@ -76,46 +75,44 @@ fn run_one(
     today: Date,
 ) -> TestOutcome {
     let mut inventory = Inventory {
-        site: format!("test \"{}\"", case.test.name.value),
+        site: format!("test \"{}\"", case.name),
         as_of: None,
         profile: BTreeMap::new(),
         evidence: Vec::new(),
         assessments: Vec::new(),
     };
-    for item in &case.test.items {
+    for item in &case.items {
         match item {
-            TestItem::AsOf(d, _) => inventory.as_of = Some(*d),
+            TestItem::AsOf(d) => inventory.as_of = Some(*d),
             TestItem::Profile(name, value) => {
-                inventory.profile.insert(name.text.clone(), fact_of(value));
+                inventory.profile.insert(name.clone(), fact_of(value));
             }
-            TestItem::GivenEvidence { ty, fields, .. } => {
+            TestItem::GivenEvidence { ty, fields } => {
                 let mut item = EvidenceItem {
                     id: format!("given-{}", inventory.evidence.len() + 1),
-                    ty: ty.text.clone(),
+                    ty: ty.clone(),
                     date: None,
                     expires: None,
                     fields: BTreeMap::new(),
                     reference: None,
                 };
-                for (key, value) in fields.iter().flatten() {
-                    match (key.text.as_str(), &value.kind) {
-                        ("date", ValueKind::Date(d)) => item.date = Some(*d),
-                        ("expires", ValueKind::Date(d)) => item.expires = Some(*d),
+                for (key, value) in fields {
+                    match (key.as_str(), value) {
+                        ("date", Value::Date(d)) => item.date = Some(*d),
+                        ("expires", Value::Date(d)) => item.expires = Some(*d),
                         _ => {
-                            item.fields.insert(key.text.clone(), fact_of(value));
+                            item.fields.insert(key.clone(), fact_of(value));
                         }
                     }
                 }
                 inventory.evidence.push(item);
             }
-            TestItem::GivenAssessment { clause, status, .. } => {
-                if let Some(c) = book.clause_by_key(&clause.to_string()) {
-                    inventory.assessments.push(Assessment {
-                        clause: c,
-                        status: *status,
-                        by: Some("test".into()),
-                    });
-                }
+            TestItem::GivenAssessment { clause, status } => {
+                inventory.assessments.push(Assessment {
+                    clause: *clause,
+                    status: *status,
+                    by: Some("test".into()),
+                });
             }
             TestItem::ExpectStatus { .. } | TestItem::ExpectRelation { .. } => {}
         }
@@ -128,16 +125,18 @@ fn run_one(
         .map(|c| (c.clause.as_str(), c))
         .collect();
     let mut failures = Vec::new();
-    for item in &case.test.items {
+    for item in &case.items {
         match item {
             TestItem::ExpectStatus {
                 clause,
+                written,
                 status,
                 via,
                 span,
             } => {
-                let key = clause.to_string();
-                let Some(found) = results.get(key.as_str()) else {
+                let key = written;
+                let found = clause.and_then(|c| results.get(book.key(c)));
+                let Some(found) = found else {
                     failures.push(Failure {
                         source: place(book, case, span.start),
                         expected: format!("{key} {status}"),
@@ -151,7 +150,7 @@ fn run_one(
                 };
                 let via_ok = via
                     .as_ref()
-                    .is_none_or(|v| found.via.as_deref() == Some(v.to_string().as_str()));
+                    .is_none_or(|v| found.via.as_deref() == Some(v.as_str()));
                 if found.status != *status || !via_ok {
                     let expected = match via {
                         Some(v) => format!("{key} {status} via {v}"),
@@ -178,13 +177,7 @@ fn run_one(
                 b,
                 span,
             } => {
-                let (Some(ia), Some(ib)) = (
-                    book.clause_by_key(&a.to_string()),
-                    book.clause_by_key(&b.to_string()),
-                ) else {
-                    continue;
-                };
-                let answer = book.network.relation(ia, ib);
+                let answer = book.network.relation(*a, *b);
                 if answer.relations != RelationSet::single(*relation) {
                     let found = if answer.relations.is_empty() {
                         "no relation (inconsistent network)".to_string()
@@ -198,7 +191,7 @@ fn run_one(
                     };
                     failures.push(Failure {
                         source: place(book, case, span.start),
-                        expected: format!("relation {a} {relation} {b}"),
+                        expected: format!("relation {} {relation} {}", book.key(*a), book.key(*b)),
                         found: format!("possible relations: {found}"),
                         basis: None,
                         via: None,
@@ -211,8 +204,8 @@ fn run_one(
         }
     }
     TestOutcome {
-        name: case.test.name.value.clone(),
-        source: place(book, case, case.test.span.start),
+        name: case.name.clone(),
+        source: place(book, case, case.span.start),
         passed: failures.is_empty(),
         failures,
     }

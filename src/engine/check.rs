@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use super::Engine;
 use crate::batch;
 use crate::date::Date;
-use crate::evaluate::{Detail, Evaluator, Report};
+use crate::evaluate::{Detail, Evaluator, Report, Scratch};
 use crate::inventory::{self, InventoryError};
 use crate::query::QueryError;
 
@@ -112,11 +112,21 @@ impl std::fmt::Debug for Checker<'_> {
 
 impl Checker<'_> {
     /// Loads and evaluates one inventory (YAML, or JSON when the text starts
-    /// with `{`).
+    /// with `{`). For many, [`Checker::check_all`] spreads them over the
+    /// cores and reuses its work space.
     ///
     /// # Errors
     /// The inventory's problems, every one of them.
     pub fn check(&self, name: &str, text: &str) -> Result<Report, InventoryError> {
+        self.check_in(&mut self.evaluator.scratch(), name, text)
+    }
+
+    fn check_in(
+        &self,
+        scratch: &mut Scratch,
+        name: &str,
+        text: &str,
+    ) -> Result<Report, InventoryError> {
         let inventory = tracing::info_span!("inventory")
             .in_scope(|| inventory::load(self.evaluator.rulebook(), name, text))?;
         let _span = tracing::info_span!("evaluate").entered();
@@ -130,7 +140,9 @@ impl Checker<'_> {
         } else {
             Detail::Full
         };
-        Ok(self.evaluator.evaluate_with(&inventory, as_of, detail))
+        Ok(self
+            .evaluator
+            .evaluate_with(&inventory, as_of, detail, scratch))
     }
 
     /// Checks every input on every core; one result per input, in order.
@@ -142,10 +154,11 @@ impl Checker<'_> {
         inputs: &[Input],
         progress: impl Fn(usize) + Sync,
     ) -> Vec<Result<Report, CheckError>> {
-        batch::parallel_map(
+        batch::parallel_map_with(
             inputs,
-            |input| match input {
-                Input::Text { name, text } => Ok(self.check(name, text)?),
+            || self.evaluator.scratch(),
+            |scratch, input| match input {
+                Input::Text { name, text } => Ok(self.check_in(scratch, name, text)?),
                 Input::Path(path) => {
                     let name = path.display().to_string();
                     let text =
@@ -153,7 +166,7 @@ impl Checker<'_> {
                             path: name.clone(),
                             source,
                         })?;
-                    Ok(self.check(&name, &text)?)
+                    Ok(self.check_in(scratch, &name, &text)?)
                 }
             },
             progress,

@@ -10,7 +10,10 @@
 //! sound answers check [`Loaded::has_errors`] first.
 
 mod check;
+mod proof;
+mod rule;
 mod suggest;
+mod test_case;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -21,6 +24,7 @@ use crate::diagnostic::Diagnostic;
 use crate::mapper::{ClauseIdx, LinkId, LinkInput, Network, NetworkInput, Relation};
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast;
+use crate::vocab::{FieldType, Rationale, RefAttrKey};
 
 /// A map keyed by names (`REF:ID`, referential ids, evidence types). Lookups
 /// run once per link end, two million times for a million links, so the hash
@@ -28,7 +32,10 @@ use crate::syntax::ast;
 /// these maps into output, and a fixed seed keeps it that way reproducibly.
 pub(crate) type NameMap<V> = HashMap<String, V, foldhash::fast::FixedState>;
 
+pub use proof::{proof, ProofStep};
+pub use rule::{Comparison, Condition, EvidenceRule, EvidenceTypeIdx, Field, Rule, Value};
 pub use suggest::closest;
+pub use test_case::{TestCase, TestItem};
 
 /// Stable diagnostic codes of this stage.
 pub mod codes {
@@ -80,7 +87,7 @@ pub struct Referential {
     /// Title.
     pub title: String,
     /// Attributes (`edition`, `publisher`, …) in source order.
-    pub attrs: Vec<(ast::RefAttrKey, String)>,
+    pub attrs: Vec<(RefAttrKey, String)>,
     /// Top-level clauses in source order.
     pub clauses: Vec<ClauseIdx>,
     /// Where it is declared.
@@ -107,9 +114,9 @@ pub struct Clause {
     /// `note`s.
     pub notes: Vec<String>,
     /// `requires`, if any.
-    pub requires: Option<ast::Expr>,
+    pub requires: Option<Rule>,
     /// `applies if`, if any.
-    pub applies: Option<ast::Cond>,
+    pub applies: Option<Condition>,
     /// The enclosing clause.
     pub parent: Option<ClauseIdx>,
     /// Sub-clauses in source order.
@@ -130,7 +137,7 @@ pub struct EvidenceType {
     /// How long one item stays valid after its date.
     pub valid: Option<Duration>,
     /// Declared fields.
-    pub fields: BTreeMap<String, ast::FieldType>,
+    pub fields: BTreeMap<String, FieldType>,
     /// Where it is declared.
     pub file: FileId,
     /// Its span (the name).
@@ -164,7 +171,7 @@ pub struct Link {
     /// `strength`, if rated.
     pub strength: Option<u8>,
     /// `rationale`, if given.
-    pub rationale: Option<ast::Rationale>,
+    pub rationale: Option<Rationale>,
     /// `note`s.
     pub notes: Vec<String>,
     /// `source`s.
@@ -175,15 +182,6 @@ pub struct Link {
     pub file: FileId,
     /// Its span.
     pub span: Span,
-}
-
-/// A test block with the file it came from.
-#[derive(Debug, Clone)]
-pub struct TestCase {
-    /// The file.
-    pub file: FileId,
-    /// The block.
-    pub test: ast::Test,
 }
 
 /// Options of resolution.
@@ -277,6 +275,14 @@ impl Rulebook {
             .and_then(|&i| self.evidence_types.get(i))
     }
 
+    /// The index of the evidence type with a name.
+    pub fn evidence_type_idx(&self, name: &str) -> Option<EvidenceTypeIdx> {
+        self.evidence_index
+            .get(name)
+            .and_then(|&i| u32::try_from(i).ok())
+            .map(EvidenceTypeIdx)
+    }
+
     /// The link with an id.
     pub fn link(&self, id: LinkId) -> Option<&Link> {
         self.links.get(id.0 as usize)
@@ -342,7 +348,7 @@ pub fn resolve(
     tracing::info_span!("resolve links").in_scope(|| r.resolve_links(&mut files));
     tracing::info_span!("resolve rules and tests").in_scope(|| {
         r.resolve_rules();
-        r.check_tests(&files);
+        r.resolve_tests();
     });
     // The trees are no longer needed: free them before the network is built.
     tracing::info_span!("free syntax trees").in_scope(|| drop(files));

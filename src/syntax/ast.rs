@@ -6,11 +6,9 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
 use crate::date::{Date, Duration};
 use crate::source::Span;
-pub use crate::vocab::{Relation, Status};
+pub use crate::vocab::{FieldType, Rationale, RefAttrKey, Relation, Status};
 
 /// A name with its place: an evidence type, a field, a referential or clause id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -117,38 +115,6 @@ pub struct Referential {
     pub span: Span,
 }
 
-/// The key of a referential attribute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RefAttrKey {
-    /// `edition`
-    Edition,
-    /// `publisher`
-    Publisher,
-    /// `url`
-    Url,
-    /// `language`
-    Language,
-    /// `source`
-    Source,
-    /// `note`
-    Note,
-}
-
-impl RefAttrKey {
-    /// The keyword.
-    pub fn keyword(self) -> &'static str {
-        match self {
-            RefAttrKey::Edition => "edition",
-            RefAttrKey::Publisher => "publisher",
-            RefAttrKey::Url => "url",
-            RefAttrKey::Language => "language",
-            RefAttrKey::Source => "source",
-            RefAttrKey::Note => "note",
-        }
-    }
-}
-
 /// `edition "2022"` and the like.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RefAttr {
@@ -222,35 +188,6 @@ pub enum EvidenceItem {
     Field(Name, FieldType),
 }
 
-/// The declared type of an evidence field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FieldType {
-    /// Free text.
-    Text,
-    /// A number.
-    Number,
-    /// A date.
-    Date,
-    /// `true` / `false`.
-    Bool,
-    /// A list of values.
-    List,
-}
-
-impl FieldType {
-    /// The keyword.
-    pub fn keyword(self) -> &'static str {
-        match self {
-            FieldType::Text => "text",
-            FieldType::Number => "number",
-            FieldType::Date => "date",
-            FieldType::Bool => "bool",
-            FieldType::List => "list",
-        }
-    }
-}
-
 /// `mapping "title" { source … note … links }`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mapping {
@@ -294,29 +231,6 @@ impl Link {
     /// Attributes (empty without a body).
     pub fn attrs(&self) -> &[LinkAttr] {
         self.body.as_deref().unwrap_or(&[])
-    }
-}
-
-/// How a link's relation was established (NIST IR 8477 rationale).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Rationale {
-    /// Same words.
-    Syntactic,
-    /// Same meaning.
-    Semantic,
-    /// Same effect in practice.
-    Functional,
-}
-
-impl Rationale {
-    /// The keyword.
-    pub fn keyword(self) -> &'static str {
-        match self {
-            Rationale::Syntactic => "syntactic",
-            Rationale::Semantic => "semantic",
-            Rationale::Functional => "functional",
-        }
     }
 }
 

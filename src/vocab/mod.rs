@@ -2,12 +2,14 @@
 //! of clauses and links. A leaf: it imports nothing of the crate, so any
 //! stage may use it without looking up.
 
+mod keywords;
 mod relation;
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use keywords::{FieldType, Rationale, RefAttrKey};
 pub use relation::{Relation, RelationSet, UnknownRelation};
 
 /// A clause, as a dense index `0..clause_count` given by the model layer.

@@ -1,5 +1,9 @@
 //! The resolver: declares every name, resolves every reference, and collects
-//! every diagnostic of every file before building the [`Rulebook`].
+//! every diagnostic of every file before building the [`Rulebook`]. Its
+//! passes: names and links here, rules in `rules`, test blocks in `tests`.
+
+mod rules;
+mod tests;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -10,7 +14,7 @@ use super::{
 use crate::diagnostic::{self, Diagnostic};
 use crate::mapper::{ClauseIdx, Conflict, LinkId, Network, NetworkInput, Step};
 use crate::source::{FileId, SourceMap, Span};
-use crate::syntax::ast::{self, CondKind, ExprKind, FieldType, ValueKind};
+use crate::syntax::ast;
 
 /// Names of the item dates every evidence item has besides its declared fields.
 pub(crate) const ITEM_DATE_FIELDS: [&str; 2] = ["date", "expires"];
@@ -27,6 +31,11 @@ pub(super) struct Resolver {
     links: Vec<Link>,
     tests: Vec<TestCase>,
     used_evidence: HashSet<String>,
+    /// Each clause's `requires` and `applies if` as written, until the
+    /// rules pass resolves them.
+    rules: Vec<(ClauseIdx, Option<ast::Expr>, Option<ast::Cond>)>,
+    /// The test blocks as written, until the tests pass resolves them.
+    test_blocks: Vec<(FileId, ast::Test)>,
 }
 
 impl Resolver {
@@ -43,6 +52,8 @@ impl Resolver {
             links: Vec::new(),
             tests: Vec::new(),
             used_evidence: HashSet::new(),
+            rules: Vec::new(),
+            test_blocks: Vec::new(),
         }
     }
 
@@ -79,10 +90,7 @@ impl Resolver {
                     ast::Item::Referential(r) => self.declare_referential(*file, r),
                     ast::Item::Evidence(e) => self.declare_evidence(*file, e),
                     ast::Item::Mapping(_) => {}
-                    ast::Item::Test(t) => self.tests.push(TestCase {
-                        file: *file,
-                        test: t.clone(),
-                    }),
+                    ast::Item::Test(t) => self.test_blocks.push((*file, t.clone())),
                 }
             }
         }
@@ -192,6 +200,7 @@ impl Resolver {
             span: c.id.span,
         };
         let mut subs = Vec::new();
+        let (mut requires, mut applies) = (None, None);
         for item in c.items() {
             match item {
                 ast::ClauseItem::Summary(s) => {
@@ -202,21 +211,24 @@ impl Resolver {
                 }
                 ast::ClauseItem::Note(s) => clause.notes.push(s.value.clone()),
                 ast::ClauseItem::Requires(e) => {
-                    if clause.requires.is_some() {
+                    if requires.is_some() {
                         self.duplicate_rule(file, e.span, "requires");
                     }
-                    clause.requires = Some(e.clone());
+                    requires = Some(e.clone());
                 }
                 ast::ClauseItem::AppliesIf(cond) => {
-                    if clause.applies.is_some() {
+                    if applies.is_some() {
                         self.duplicate_rule(file, cond.span, "applies if");
                     }
-                    clause.applies = Some(cond.clone());
+                    applies = Some(cond.clone());
                 }
                 ast::ClauseItem::Clause(sub) => subs.push(sub),
             }
         }
         self.clauses.push(clause);
+        if requires.is_some() || applies.is_some() {
+            self.rules.push((idx, requires, applies));
+        }
         let mut children = Vec::new();
         for sub in subs {
             if let Some(child) = self.declare_clause(file, referential, ref_id, sub, Some(idx)) {
@@ -484,349 +496,6 @@ impl Resolver {
         }
     }
 
-    /// Third pass: `requires` rules and `applies if` conditions.
-    pub(super) fn resolve_rules(&mut self) {
-        let mut edges: Vec<Vec<(ClauseIdx, Span)>> = vec![Vec::new(); self.clauses.len()];
-        for i in 0..self.clauses.len() {
-            let Some(clause) = self.clauses.get(i) else {
-                continue;
-            };
-            let file = clause.file;
-            let Some(expr) = clause.requires.clone() else {
-                continue;
-            };
-            let mut out = Vec::new();
-            self.check_expr(file, &expr, &mut out);
-            if let Some(slot) = edges.get_mut(i) {
-                *slot = out;
-            }
-        }
-        self.check_cycles(&edges);
-    }
-
-    fn check_expr(&mut self, file: FileId, e: &ast::Expr, edges: &mut Vec<(ClauseIdx, Span)>) {
-        match &e.kind {
-            ExprKind::All(list) | ExprKind::Any(list) => {
-                for x in list {
-                    self.check_expr(file, x, edges);
-                }
-            }
-            ExprKind::AtLeast { n, n_span, of } => {
-                if *n > of.len() as u64 {
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            codes::AT_LEAST_TOO_LARGE,
-                            file,
-                            *n_span,
-                            format!("`at least {n}` of a list of {}", of.len()),
-                        )
-                        .with_label("can never be met")
-                        .with_help(format!(
-                            "lower it to at most {}, or add alternatives",
-                            of.len()
-                        )),
-                    );
-                }
-                for x in of {
-                    self.check_expr(file, x, edges);
-                }
-            }
-            ExprKind::Not(inner) => self.check_expr(file, inner, edges),
-            ExprKind::Evidence(req) => {
-                self.used_evidence.insert(req.ty.text.clone());
-                if let Some(i) = self.lookup_evidence(file, &req.ty) {
-                    if let Some(cond) = &req.where_ {
-                        let fields = self
-                            .evidence_types
-                            .get(i)
-                            .map(|t| (t.name.clone(), t.fields.clone()));
-                        if let Some((name, fields)) = fields {
-                            self.check_fields(file, cond, &name, &fields);
-                        }
-                    }
-                }
-            }
-            ExprKind::Clause(r) => {
-                if let Some(idx) = self.lookup(file, r) {
-                    edges.push((idx, r.span));
-                }
-            }
-            ExprKind::Attested => {}
-        }
-    }
-
-    /// Checks that a `where` condition names declared fields with values of
-    /// their declared type.
-    fn check_fields(
-        &mut self,
-        file: FileId,
-        cond: &ast::Cond,
-        ty: &str,
-        fields: &BTreeMap<String, FieldType>,
-    ) {
-        match &cond.kind {
-            CondKind::Or(parts) | CondKind::And(parts) => {
-                for p in parts {
-                    self.check_fields(file, p, ty, fields);
-                }
-            }
-            CondKind::Not(inner) | CondKind::Group(inner) => {
-                self.check_fields(file, inner, ty, fields)
-            }
-            CondKind::Compare { field, op, value } => {
-                if let Some(ft) = self.field_type(file, field, ty, fields) {
-                    let ordered = !matches!(op, ast::CmpOp::Eq | ast::CmpOp::Ne);
-                    if ordered && !matches!(ft, FieldType::Number | FieldType::Date) {
-                        self.diagnostics.push(
-                            Diagnostic::error(
-                                codes::FIELD_TYPE_MISMATCH,
-                                file,
-                                cond.span,
-                                format!("`{}` compares field `{}` of type {}", op.symbol(), field.text, ft.keyword()),
-                            )
-                            .with_help("order comparisons apply to number and date fields; use `==`, `in` or `contains`"),
-                        );
-                    } else {
-                        self.check_value(file, value, ft, &field.text);
-                    }
-                }
-            }
-            CondKind::In { field, values } => {
-                if let Some(ft) = self.field_type(file, field, ty, fields) {
-                    for v in values {
-                        self.check_value(file, v, ft, &field.text);
-                    }
-                }
-            }
-            CondKind::Contains { field, value } => {
-                if let Some(ft) = self.field_type(file, field, ty, fields) {
-                    match ft {
-                        FieldType::List => {}
-                        FieldType::Text => {
-                            self.check_value(file, value, FieldType::Text, &field.text)
-                        }
-                        other => self.diagnostics.push(
-                            Diagnostic::error(
-                                codes::FIELD_TYPE_MISMATCH,
-                                file,
-                                cond.span,
-                                format!(
-                                    "`contains` on field `{}` of type {}",
-                                    field.text,
-                                    other.keyword()
-                                ),
-                            )
-                            .with_help("`contains` applies to list and text fields"),
-                        ),
-                    }
-                }
-            }
-        }
-    }
-
-    fn field_type(
-        &mut self,
-        file: FileId,
-        field: &ast::Name,
-        ty: &str,
-        fields: &BTreeMap<String, FieldType>,
-    ) -> Option<FieldType> {
-        if ITEM_DATE_FIELDS.contains(&field.text.as_str()) {
-            return Some(FieldType::Date);
-        }
-        if let Some(ft) = fields.get(&field.text) {
-            return Some(*ft);
-        }
-        let mut d = Diagnostic::error(
-            codes::UNKNOWN_FIELD,
-            file,
-            field.span,
-            format!("evidence type `{ty}` has no field `{}`", field.text),
-        )
-        .with_label("not declared");
-        let names = fields.keys().map(String::as_str).chain(ITEM_DATE_FIELDS);
-        d = match super::closest(&field.text, names) {
-            Some(s) => d.with_help(format!("did you mean `{s}`?")),
-            None if fields.is_empty() => d.with_help(format!(
-                "declare it in `evidence {ty}`: `field {}: text`",
-                field.text
-            )),
-            None => d.with_help(format!(
-                "declared fields: {}",
-                fields
-                    .keys()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        };
-        self.diagnostics.push(d);
-        None
-    }
-
-    fn check_value(&mut self, file: FileId, value: &ast::Value, ft: FieldType, field: &str) {
-        if !value_fits(&value.kind, ft) {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    codes::FIELD_TYPE_MISMATCH,
-                    file,
-                    value.span,
-                    format!(
-                        "field `{field}` is declared {} but this value is {}",
-                        ft.keyword(),
-                        kind_name(&value.kind)
-                    ),
-                )
-                .with_label(format!("expected {}", ft.keyword())),
-            );
-        }
-    }
-
-    fn check_cycles(&mut self, edges: &[Vec<(ClauseIdx, Span)>]) {
-        // Iterative DFS with colours; each back edge closes one cycle,
-        // reported once at the reference that closes it.
-        let n = edges.len();
-        let mut colour = vec![0u8; n];
-        let mut reported: HashSet<Vec<u32>> = HashSet::new();
-        for start in 0..n {
-            if colour.get(start) != Some(&0) {
-                continue;
-            }
-            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
-            if let Some(c) = colour.get_mut(start) {
-                *c = 1;
-            }
-            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-                let out = edges.get(node).map_or(&[][..], Vec::as_slice);
-                if let Some(&(target, span)) = out.get(*next) {
-                    *next += 1;
-                    let t = target.0 as usize;
-                    match colour.get(t) {
-                        Some(0) => {
-                            if let Some(c) = colour.get_mut(t) {
-                                *c = 1;
-                            }
-                            stack.push((t, 0));
-                        }
-                        Some(1) => {
-                            let pos = stack.iter().position(|&(x, _)| x == t).unwrap_or(0);
-                            let members: Vec<usize> = stack
-                                .get(pos..)
-                                .unwrap_or(&[])
-                                .iter()
-                                .map(|&(x, _)| x)
-                                .collect();
-                            let mut key: Vec<u32> = members.iter().map(|&x| x as u32).collect();
-                            key.sort_unstable();
-                            if reported.insert(key) {
-                                self.report_cycle(&members, node, span);
-                            }
-                        }
-                        _ => {}
-                    }
-                } else {
-                    if let Some(c) = colour.get_mut(node) {
-                        *c = 2;
-                    }
-                    stack.pop();
-                }
-            }
-        }
-    }
-
-    fn report_cycle(&mut self, members: &[usize], closing: usize, span: Span) {
-        let keys: Vec<String> = members
-            .iter()
-            .filter_map(|&m| self.clauses.get(m).map(|c| format!("`{}`", c.key)))
-            .collect();
-        let Some(clause) = self.clauses.get(closing) else {
-            return;
-        };
-        let mut d = Diagnostic::error(
-            codes::CLAUSE_CYCLE,
-            clause.file,
-            span,
-            if keys.len() == 1 {
-                format!("clause {} requires itself", keys.join(""))
-            } else {
-                format!(
-                    "clauses require each other in a cycle: {} → {}",
-                    keys.join(" → "),
-                    keys.first().cloned().unwrap_or_default()
-                )
-            },
-        )
-        .with_label("closes the cycle")
-        .with_help(
-            "a clause cannot be met through itself; break the cycle with an evidence requirement",
-        );
-        for &m in members {
-            if m != closing {
-                if let Some(c) = self.clauses.get(m) {
-                    d = d.with_secondary(c.file, c.span, format!("`{}` is in the cycle", c.key));
-                }
-            }
-        }
-        self.diagnostics.push(d);
-    }
-
-    /// Fourth pass: test blocks refer to known clauses, types and fields.
-    pub(super) fn check_tests(&mut self, _files: &[(FileId, ast::File)]) {
-        let tests = std::mem::take(&mut self.tests);
-        for case in &tests {
-            let file = case.file;
-            let mut as_of_seen = false;
-            for item in &case.test.items {
-                match item {
-                    ast::TestItem::AsOf(_, span) => {
-                        if as_of_seen {
-                            self.diagnostics.push(
-                                Diagnostic::error(
-                                    codes::BAD_TEST,
-                                    file,
-                                    *span,
-                                    "a test has more than one `as-of`",
-                                )
-                                .with_help("keep one date per test"),
-                            );
-                        }
-                        as_of_seen = true;
-                    }
-                    ast::TestItem::Profile(..) => {}
-                    ast::TestItem::GivenEvidence { ty, fields, .. } => {
-                        let Some(i) = self.lookup_evidence(file, ty) else {
-                            continue;
-                        };
-                        let declared = self
-                            .evidence_types
-                            .get(i)
-                            .map(|t| t.fields.clone())
-                            .unwrap_or_default();
-                        for (key, value) in fields.iter().flatten() {
-                            if let Some(ft) = self.field_type(file, key, &ty.text, &declared) {
-                                self.check_value(file, value, ft, &key.text);
-                            }
-                        }
-                    }
-                    ast::TestItem::GivenAssessment { clause, .. } => {
-                        self.lookup(file, clause);
-                    }
-                    ast::TestItem::ExpectStatus { clause, via, .. } => {
-                        self.lookup(file, clause);
-                        if let Some(v) = via {
-                            self.lookup(file, v);
-                        }
-                    }
-                    ast::TestItem::ExpectRelation { a, b, .. } => {
-                        self.lookup(file, a);
-                        self.lookup(file, b);
-                    }
-                }
-            }
-        }
-        self.tests = tests;
-    }
-
     pub(super) fn finish(mut self, sources: SourceMap, options: ResolveOptions) -> Loaded {
         for t in &self.evidence_types {
             if !self.used_evidence.contains(&t.name) {
@@ -929,27 +598,6 @@ pub(super) fn conflict_diagnostic(
         d = d.with_secondary(f, s, text);
     }
     Some(d)
-}
-
-fn value_fits(kind: &ValueKind, ft: FieldType) -> bool {
-    matches!(
-        (kind, ft),
-        (ValueKind::Str(_), FieldType::Text)
-            | (ValueKind::Number(_), FieldType::Number)
-            | (ValueKind::Date(_), FieldType::Date)
-            | (ValueKind::Bool(_), FieldType::Bool)
-            | (ValueKind::List(_), FieldType::List)
-    )
-}
-
-fn kind_name(kind: &ValueKind) -> &'static str {
-    match kind {
-        ValueKind::Str(_) => "text",
-        ValueKind::Number(_) => "a number",
-        ValueKind::Date(_) => "a date",
-        ValueKind::Bool(_) => "a bool",
-        ValueKind::List(_) => "a list",
-    }
 }
 
 /// A network with no clauses, standing in when the real one cannot be built
