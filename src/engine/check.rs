@@ -115,6 +115,14 @@ impl Checker<'_> {
     /// with `{`). For many, [`Checker::check_all`] spreads them over the
     /// cores and reuses its work space.
     ///
+    /// ```
+    /// let engine = refmap::Engine::shipped();
+    /// let checker = engine.checker(refmap::CheckOptions::default())?;
+    /// let err = checker.check("site.yaml", "site: \"A\"\nevidence:\n  - { id: E1, type: no_such_type }\n");
+    /// assert!(err.is_err());
+    /// # Ok::<(), refmap::QueryError>(())
+    /// ```
+    ///
     /// # Errors
     /// The inventory's problems, every one of them.
     pub fn check(&self, name: &str, text: &str) -> Result<Report, InventoryError> {
@@ -149,6 +157,23 @@ impl Checker<'_> {
     /// Each file is read on the core that checks it and its text dropped
     /// there, so a batch never holds every file at once. `progress` gets the
     /// number done.
+    ///
+    /// ```
+    /// use refmap::{CheckOptions, Engine, Input};
+    ///
+    /// let engine = Engine::shipped();
+    /// let checker = engine.checker(CheckOptions { summary: true, ..CheckOptions::default() })?;
+    /// let inputs = [
+    ///     Input::Text { name: "a.yaml".into(), text: "site: \"A\"\n".into() },
+    ///     Input::Text { name: "b.json".into(), text: "{\"site\": \"B\"}".into() },
+    ///     Input::Path("missing.yaml".into()),
+    /// ];
+    /// let results = checker.check_all(&inputs, |_done| {});
+    /// assert_eq!(results[0].as_ref().map(|r| r.site.as_str()).ok(), Some("A"));
+    /// assert_eq!(results[1].as_ref().map(|r| r.site.as_str()).ok(), Some("B"));
+    /// assert!(results[2].is_err());
+    /// # Ok::<(), refmap::QueryError>(())
+    /// ```
     pub fn check_all(
         &self,
         inputs: &[Input],

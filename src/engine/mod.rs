@@ -107,32 +107,72 @@ impl EngineBuilder {
 
 impl Engine {
     /// An engine over the shipped rules.
+    ///
+    /// ```
+    /// let engine = refmap::Engine::shipped();
+    /// assert!(engine.rules_info().referentials >= 5);
+    /// ```
     pub fn shipped() -> Engine {
         Engine::builder().shipped().build()
     }
 
     /// Chooses the rules to load.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), refmap::LoadError> {
+    /// // The shipped rules and a folder of the site's own (`--add-rules`).
+    /// # let dir = std::env::temp_dir().join("refmap-doc-builder");
+    /// # std::fs::create_dir_all(&dir).ok();
+    /// # std::fs::write(dir.join("site.rules"), "evidence site_log \"Site log\"\n").ok();
+    /// let engine = refmap::Engine::builder().shipped().path(&dir)?.build();
+    /// assert!(engine.diagnostics().iter().any(|d| d.code == "refmap::resolve::unused-evidence"));
+    /// # Ok(()) }
+    /// ```
     pub fn builder() -> EngineBuilder {
         EngineBuilder::default()
     }
 
     /// Errors and warnings found while loading, in stable order (file,
     /// position, code). [`Engine::lint`] adds the checks only lint pays for.
+    ///
+    /// ```
+    /// let engine = refmap::Engine::builder()
+    ///     .source("x.rules", "referential X \"x\" { clause 1 \"one\" { requires clause X:9 } }")
+    ///     .build();
+    /// assert_eq!(engine.diagnostics()[0].code, "refmap::resolve::unknown-clause");
+    /// ```
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.loaded.diagnostics
     }
 
     /// True when the rules have an error: queries would rest on broken rules.
+    ///
+    /// ```
+    /// let engine = refmap::Engine::builder().source("x.rules", "referential {").build();
+    /// assert!(engine.has_errors());
+    /// ```
     pub fn has_errors(&self) -> bool {
         self.loaded.has_errors()
     }
 
     /// The errors of the rules, ready to render; `None` when there are none.
+    ///
+    /// ```
+    /// let engine = refmap::Engine::builder().source("x.rules", "referential {").build();
+    /// let errors = engine.rule_errors().map(|e| e.render(false).join("\n")).unwrap_or_default();
+    /// assert!(errors.contains("x.rules:1:"));
+    /// assert!(refmap::Engine::shipped().rule_errors().is_none());
+    /// ```
     pub fn rule_errors(&self) -> Option<RuleErrors> {
         RuleErrors::of(&self.loaded)
     }
 
     /// What is loaded: files, sizes and counts.
+    ///
+    /// ```
+    /// let info = refmap::Engine::builder().source("x.rules", "evidence a \"A\"\n").build().rules_info();
+    /// assert_eq!((info.files, info.evidence_types, info.clauses), (1, 1, 0));
+    /// ```
     pub fn rules_info(&self) -> RulesInfo {
         RulesInfo::of(&self.loaded.rulebook)
     }
@@ -263,6 +303,13 @@ impl Engine {
     /// Checks the referential ids a user gave, in order, suggesting a close
     /// id for an unknown one.
     ///
+    /// ```
+    /// let engine = refmap::Engine::shipped();
+    /// assert!(engine.referential_ids(&["LABELIX".into(), "ACR-F".into()]).is_ok());
+    /// let err = engine.referential_ids(&["LABELIKS".into()]).unwrap_err();
+    /// assert!(err.to_string().contains("did you mean `LABELIX`"));
+    /// ```
+    ///
     /// # Errors
     /// The first unknown id.
     pub fn referential_ids(&self, ids: &[String]) -> Result<(), QueryError> {
@@ -271,6 +318,12 @@ impl Engine {
     }
 
     /// The title of a referential (empty for an unknown id).
+    ///
+    /// ```
+    /// let engine = refmap::Engine::shipped();
+    /// assert!(!engine.referential_title("LABELIX").is_empty());
+    /// assert_eq!(engine.referential_title("NOPE"), "");
+    /// ```
     pub fn referential_title(&self, id: &str) -> &str {
         self.book().referential(id).map_or("", |r| r.title.as_str())
     }
