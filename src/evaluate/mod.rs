@@ -13,11 +13,17 @@
 //! An [`Evaluator`] holds what depends on the rulebook alone (orders,
 //! entailed supersets and overlaps of each clause, a compact view of each
 //! clause), so evaluating many inventories against one rulebook pays for it
-//! once; the per-inventory columns are kept on each thread from one
-//! inventory to the next. The first pass of the fixpoint steps only the
+//! once; the per-inventory columns live in a [`Scratch`] the caller keeps
+//! from one inventory to the next (one per thread). The first pass of the fixpoint steps only the
 //! clauses something is known of (a rule, sub-clauses, an assessment, a
 //! carry-over), so most of an inventory's cost follows what it touches
 //! rather than the size of the rulebook.
+//!
+//! The files follow the seams: `setup` (per rulebook), `scope` (the
+//! restriction to some referentials), `solve` (facts and the fixpoint),
+//! `rules` (rules over the evidence), `explain` (the report's lines).
+//! `tests/reference_eval.rs` checks the whole against a literal reading
+//! of DESIGN §4.
 
 mod explain;
 mod rules;

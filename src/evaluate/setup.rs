@@ -147,7 +147,7 @@ impl<'b> Evaluator<'b> {
     /// Prepares evaluation against `book` restricted to the referentials
     /// `ids` (all of them when empty): reports hold these referentials
     /// only — the same counts, clauses and contradictions as a whole
-    /// evaluation trimmed by [`Report::keep_referentials`] — and each
+    /// evaluation trimmed by [`super::Report::keep_referentials`] — and each
     /// inventory costs what these referentials need of the network rather
     /// than the whole of it. An id of no referential selects nothing.
     pub fn for_referentials(book: &'b Rulebook, ids: &[String]) -> Self {
