@@ -34,13 +34,13 @@
 use std::collections::BTreeSet;
 
 use proptest::prelude::*;
-use refmap::date::{Date, Duration, DurationUnit};
-use refmap::evaluate::{Basis, Evaluator};
-use refmap::load::{front_end, Options};
-use refmap::mapper::ClauseIdx;
-use refmap::model::Rulebook;
-use refmap::source::SourceMap;
-use refmap::vocab::{Relation, RelationSet, Status};
+use refmap::internal::date::{Date, Duration, DurationUnit};
+use refmap::internal::evaluate::{Basis, Evaluator};
+use refmap::internal::load::{front_end, Options};
+use refmap::internal::mapper::ClauseIdx;
+use refmap::internal::model::Rulebook;
+use refmap::internal::source::SourceMap;
+use refmap::internal::vocab::{Relation, RelationSet, Status};
 
 // ------------------------------------------------------------- the case
 
@@ -662,7 +662,7 @@ fn check(seed: u64) -> Result<(), TestCaseError> {
     );
     let book = &loaded.rulebook;
     let inventory = case.inventory();
-    let inv = refmap::inventory::load(book, "case.yaml", &inventory).unwrap();
+    let inv = refmap::internal::inventory::load(book, "case.yaml", &inventory).unwrap();
     let report = Evaluator::new(book).evaluate(&inv, AS_OF.parse().unwrap());
     let (statuses, contradictions) = reference(&case, book);
     for (c, want) in statuses.iter().enumerate() {
