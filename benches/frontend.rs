@@ -229,7 +229,10 @@ fn crosswalk(bytes: usize) -> String {
         if let Some(prev) = previous.take() {
             let _ = writeln!(out, "mapping \"{n}\" {{\n  source \"bench\"");
             for (a, b) in prev.iter().zip(leaves.iter()) {
-                let rel = ["equals", "subset-of", "intersects"][rng.below(3)];
+                let rel = ["equals", "subset-of", "intersects"]
+                    .get(rng.below(3))
+                    .copied()
+                    .unwrap_or("equals");
                 let _ = writeln!(
                     out,
                     "  {a} {rel} {b} {{ strength {} rationale semantic note \"generated\" }}",

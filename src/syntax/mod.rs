@@ -44,6 +44,9 @@ pub mod codes {
     pub const NUMBER_OUT_OF_RANGE: &str = "refmap::syntax::number-out-of-range";
     /// The file is larger than [`super::MAX_FILE_BYTES`].
     pub const TOO_LARGE: &str = "refmap::syntax::too-large";
+    /// A bug: pest's tree has a shape lowering does not expect (a grammar
+    /// change not followed in `lower`).
+    pub const INTERNAL: &str = "refmap::syntax::internal";
 }
 
 mod grammar {

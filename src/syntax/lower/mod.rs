@@ -153,7 +153,7 @@ impl Lowerer {
     fn internal(&mut self, span: Span, what: &str) {
         self.diagnostics.push(
             Diagnostic::error(
-                codes::UNEXPECTED,
+                codes::INTERNAL,
                 self.file,
                 span,
                 format!("internal: unexpected syntax shape in {what}"),
