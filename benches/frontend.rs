@@ -3,6 +3,11 @@
 //! grammar compiled here, since `refmap::internal::syntax` keeps its parser private)
 //! for comparison. Run with `cargo bench --bench frontend`; results in MB/s.
 //!
+//! The group `crosswalk` times the hand-written reader's share: a crosswalk
+//! (plain referentials and mappings, the part that reader knows) parsed by
+//! `syntax::parse` and by `syntax::parse_reference` (pest alone), once under
+//! 2 MiB (one thread: the reader alone) and once at 10 MB (chunks too).
+//!
 //! The workload is consistent rules: referentials with nested clauses,
 //! `requires` rules over typed evidence and over earlier clauses (no cycles),
 //! evidence types, and mappings whose links cannot conflict — `subset-of`
@@ -187,6 +192,60 @@ fn workload() -> String {
     out
 }
 
+/// A crosswalk of at least `bytes`: referentials whose clauses hold titles,
+/// summaries, notes and sub-clauses, and mappings linking their leaves.
+fn crosswalk(bytes: usize) -> String {
+    let mut rng = Lcg(0xc055);
+    let mut out = String::with_capacity(bytes + bytes / 8);
+    let mut n = 0usize;
+    let mut previous: Option<Vec<String>> = None;
+    while out.len() < bytes {
+        n += 1;
+        let id = format!("STD-{n}");
+        let _ = writeln!(
+            out,
+            "referential {id} \"Standard {n}\" {{\n  edition \"2026\""
+        );
+        let mut leaves = Vec::new();
+        for t in 1..=TOP {
+            let _ = writeln!(
+                out,
+                "  clause {t} \"Chapter {t}\" {{\n    summary \"What chapter {t} of {id} asks for\""
+            );
+            for s in 1..=SUB {
+                let _ = writeln!(out, "    clause {t}.{s} \"Section {t}.{s}\" {{");
+                for l in 1..=LEAF {
+                    let _ = writeln!(
+                        out,
+                        "      clause {t}.{s}.{l} \"Requirement {t}.{s}.{l}: keep records\" {{\n        note \"A note of a realistic length for quality manuals\"\n      }}"
+                    );
+                    leaves.push(format!("{id}:{t}.{s}.{l}"));
+                }
+                out.push_str("    }\n");
+            }
+            out.push_str("  }\n");
+        }
+        out.push_str("}\n\n");
+        if let Some(prev) = previous.take() {
+            let _ = writeln!(out, "mapping \"{n}\" {{\n  source \"bench\"");
+            for (a, b) in prev.iter().zip(leaves.iter()) {
+                let rel = ["equals", "subset-of", "intersects"]
+                    .get(rng.below(3))
+                    .copied()
+                    .unwrap_or("equals");
+                let _ = writeln!(
+                    out,
+                    "  {a} {rel} {b} {{ strength {} rationale semantic note \"generated\" }}",
+                    1 + rng.below(10)
+                );
+            }
+            out.push_str("}\n\n");
+        }
+        previous = Some(leaves);
+    }
+    out
+}
+
 fn sources(text: &str) -> SourceMap {
     let mut sources = SourceMap::new();
     sources.add("bench.rules", text);
@@ -236,7 +295,34 @@ fn bench(c: &mut Criterion) {
     group.bench_function("load::front_end", |b| {
         b.iter_with_large_drop(|| load::front_end(black_box(sources(&text)), Options::default()))
     });
+    group.bench_function("syntax::parse_reference", |b| {
+        b.iter(|| {
+            black_box(syntax::parse_reference(FileId(0), black_box(&text)).map(|f| f.items.len()))
+        })
+    });
     group.finish();
+
+    for (label, bytes) in [("1.9MB", 1_900_000), ("10MB", TARGET_BYTES)] {
+        let text = crosswalk(bytes);
+        assert!(syntax::parse(FileId(0), &text).is_ok());
+        let mut group = c.benchmark_group(format!("crosswalk-{label}"));
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(6))
+            .throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function("syntax::parse", |b| {
+            b.iter(|| black_box(syntax::parse(FileId(0), black_box(&text)).map(|f| f.items.len())))
+        });
+        group.bench_function("syntax::parse_reference", |b| {
+            b.iter(|| {
+                black_box(
+                    syntax::parse_reference(FileId(0), black_box(&text)).map(|f| f.items.len()),
+                )
+            })
+        });
+        group.finish();
+    }
 }
 
 criterion_group!(benches, bench);

@@ -24,7 +24,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::adjacency::{Csr, StepCode};
 use super::marks::Slot;
-use super::query::{ProofBuilder, Search};
+use super::proof::ProofBuilder;
+use super::search::Search;
 use super::{ClauseIdx, Conflict, ConflictKind, LinkId, Network};
 
 /// Every contradiction of `net`, at most one per accused link; `up_edges`

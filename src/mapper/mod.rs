@@ -35,7 +35,9 @@
 mod adjacency;
 mod check;
 mod marks;
+mod proof;
 mod query;
+mod search;
 
 use std::fmt;
 
@@ -255,6 +257,8 @@ impl Network {
     /// their [`LinkId`]s keep their numbers but never appear in a proof.
     pub fn build(input: &NetworkInput, min_strength: Option<u8>) -> Result<Network, NetworkError> {
         let n = input.clause_count;
+        let _span =
+            tracing::info_span!("build_network", clauses = n, links = input.links.len()).entered();
         if n >= u32::MAX as usize {
             return Err(NetworkError::TooLarge { what: "clauses" });
         }
@@ -338,7 +342,8 @@ impl Network {
             conflicts: Vec::new(),
             pool: ScratchPool::default(),
         };
-        network.conflicts = check::find_conflicts(&network, &up);
+        network.conflicts =
+            tracing::info_span!("check_network").in_scope(|| check::find_conflicts(&network, &up));
         Ok(network)
     }
 

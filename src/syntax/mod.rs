@@ -44,6 +44,9 @@ pub mod codes {
     pub const NUMBER_OUT_OF_RANGE: &str = "refmap::syntax::number-out-of-range";
     /// The file is larger than [`super::MAX_FILE_BYTES`].
     pub const TOO_LARGE: &str = "refmap::syntax::too-large";
+    /// A bug: pest's tree has a shape lowering does not expect (a grammar
+    /// change not followed in `lower`).
+    pub const INTERNAL: &str = "refmap::syntax::internal";
 }
 
 mod grammar {
@@ -61,41 +64,14 @@ use grammar::{Rule, RulesParser};
 /// Parses one file. On a syntax error the file yields no tree and exactly one
 /// diagnostic (pest stops at the first); errors found while lowering (bad
 /// dates, excessive depth) are all collected.
+///
+/// Runs on the caller's stack: the pre-scan bounds pest's recursion, and the
+/// deepest input it lets through needs well under the 2 MiB of a spawned
+/// thread (`tests/syntax_props.rs` checks this on a 2 MiB thread).
 pub fn parse(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
-    on_parser_thread(file, || parse_here(file, text))
+    let _span = tracing::info_span!("parse", file = file.0, bytes = text.len()).entered();
+    parse_here(file, text)
 }
-
-/// Runs `work` on a thread whose stack does not depend on the caller's: pest
-/// recurses once per nesting level with large frames (very large in debug
-/// builds), and a test thread has 2 MiB. The stack is reserved, not used.
-fn on_parser_thread(
-    file: FileId,
-    work: impl Fn() -> Result<ast::File, Vec<Diagnostic>> + Sync,
-) -> Result<ast::File, Vec<Diagnostic>> {
-    std::thread::scope(|scope| {
-        match std::thread::Builder::new()
-            .name("refmap-parse".into())
-            .stack_size(PARSER_STACK_BYTES)
-            .spawn_scoped(scope, &work)
-        {
-            Ok(handle) => handle.join().unwrap_or_else(|_| {
-                Err(vec![Diagnostic::error(
-                    codes::UNEXPECTED,
-                    file,
-                    Span::new(0, 0),
-                    "internal: the parser stopped unexpectedly",
-                )
-                .with_help(
-                    "this is a bug in refmap; please report it with the file",
-                )])
-            }),
-            Err(_) => work(),
-        }
-    })
-}
-
-/// Stack of the threads that run pest.
-const PARSER_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 fn parse_here(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
     if text.len() > MAX_FILE_BYTES {
@@ -118,18 +94,17 @@ fn parse_here(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
     parse_with_pest(file, text)
 }
 
-/// The reference parse: pest and lowering over the whole text, without the
-/// fast path or chunking. [`parse`] gives the same tree, spans included, and
-/// the same diagnostics; this entry point exists so that tests and fuzzing can
-/// check that it does.
+/// The reference route: pest and lowering over the whole text, without the
+/// hand-written reader or chunking. [`parse`] gives the same tree, spans
+/// included, and the same diagnostics; this entry point exists only so that
+/// tests, fuzzing and benches can check that it does.
+#[doc(hidden)]
 pub fn parse_reference(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
-    on_parser_thread(file, || {
-        if text.len() > MAX_FILE_BYTES {
-            parse_here(file, text)
-        } else {
-            parse_with_pest(file, text)
-        }
-    })
+    if text.len() > MAX_FILE_BYTES {
+        parse_here(file, text)
+    } else {
+        parse_with_pest(file, text)
+    }
 }
 
 /// Parses `text` (found at offset `base` of its file) item by item: the
@@ -213,7 +188,6 @@ fn parse_in_chunks(file: FileId, text: &str) -> Option<ast::File> {
             .filter_map(|_| {
                 std::thread::Builder::new()
                     .name("refmap-parse".into())
-                    .stack_size(PARSER_STACK_BYTES)
                     .spawn_scoped(scope, || {
                         let mut done = Vec::new();
                         loop {
