@@ -281,3 +281,36 @@ fn snapshot_of_the_hospital_json_for_acr_f() {
     assert_eq!(v["summary"].as_array().unwrap().len(), 1);
     insta::assert_json_snapshot!(v);
 }
+
+#[test]
+fn one_scratch_serves_every_evaluator_alike() {
+    use refmap::internal::evaluate::{Detail, Evaluator};
+    let loaded = shipped();
+    let book = &loaded.rulebook;
+    let whole = Evaluator::new(book);
+    let scoped = Evaluator::for_referentials(book, &["LABELIX".to_string()]);
+    let mut shared = scoped.scratch();
+    let as_of = "2026-11-01".parse().unwrap();
+    for round in 0..2 {
+        for file in [
+            "examples/centre-prive-labelix.yaml",
+            "examples/chu-imagerie-acrf.yaml",
+            "examples/centre-preparation-iso15189.yaml",
+        ] {
+            let text = std::fs::read_to_string(file).unwrap();
+            let inv = refmap::internal::inventory::load(book, file, &text).unwrap();
+            // The scope's partial reset must not read what another
+            // evaluator left in the scratch.
+            for evaluator in [&scoped, &whole, &scoped] {
+                let fresh =
+                    evaluator.evaluate_with(&inv, as_of, Detail::Full, &mut evaluator.scratch());
+                let reused = evaluator.evaluate_with(&inv, as_of, Detail::Full, &mut shared);
+                assert_eq!(
+                    serde_json::to_string(&reused).unwrap(),
+                    serde_json::to_string(&fresh).unwrap(),
+                    "{file}, round {round}"
+                );
+            }
+        }
+    }
+}
