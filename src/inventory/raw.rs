@@ -104,32 +104,32 @@ fn container<E: de::Error>(depth: usize) -> Result<(), E> {
 
 /// The scalar visits of every visitor here: each wraps a [`Value`].
 macro_rules! scalars {
-    ($wrap:expr) => {
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+    ($this:ident, $wrap:expr) => {
+        fn visit_unit<E: de::Error>($this) -> Result<Self::Value, E> {
             Ok($wrap(Value::Null))
         }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        fn visit_none<E: de::Error>($this) -> Result<Self::Value, E> {
             Ok($wrap(Value::Null))
         }
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        fn visit_bool<E: de::Error>($this, v: bool) -> Result<Self::Value, E> {
             Ok($wrap(Value::Bool(v)))
         }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        fn visit_i64<E: de::Error>($this, v: i64) -> Result<Self::Value, E> {
             Ok($wrap(Value::Number(v as f64)))
         }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        fn visit_u64<E: de::Error>($this, v: u64) -> Result<Self::Value, E> {
             Ok($wrap(Value::Number(v as f64)))
         }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        fn visit_f64<E: de::Error>($this, v: f64) -> Result<Self::Value, E> {
             Ok($wrap(Value::Number(v)))
         }
-        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        fn visit_borrowed_str<E: de::Error>($this, v: &'de str) -> Result<Self::Value, E> {
             Ok($wrap(Value::Text(Cow::Borrowed(v))))
         }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        fn visit_str<E: de::Error>($this, v: &str) -> Result<Self::Value, E> {
             Ok($wrap(Value::Text(Cow::Owned(v.to_string()))))
         }
-        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        fn visit_string<E: de::Error>($this, v: String) -> Result<Self::Value, E> {
             Ok($wrap(Value::Text(Cow::Owned(v))))
         }
     };
@@ -156,7 +156,7 @@ impl<'de> Visitor<'de> for ValueSeed {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a YAML or JSON value")
     }
-    scalars!(|v| v);
+    scalars!(self, |v| v);
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value<'de>, D::Error> {
         self.deserialize(d)
     }
@@ -201,7 +201,7 @@ impl<'de> Visitor<'de> for KeySeed {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a key")
     }
-    scalars!(|v: Value<'de>| match v {
+    scalars!(self, |v: Value<'de>| match v {
         Value::Text(s) => s,
         Value::Number(n) => Cow::Owned(format!("{n}")),
         Value::Bool(b) => Cow::Owned(b.to_string()),
@@ -240,7 +240,7 @@ impl<'de> Visitor<'de> for TopSeed {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an inventory")
     }
-    scalars!(Top::Other);
+    scalars!(self, Top::Other);
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Top<'de>, D::Error> {
         self.deserialize(d)
     }
@@ -280,7 +280,7 @@ impl<'de> Visitor<'de> for AssessmentsSeed {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of assessments")
     }
-    scalars!(TopValue::Value);
+    scalars!(self, TopValue::Value);
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<TopValue<'de>, D::Error> {
         self.deserialize(d)
     }
@@ -289,37 +289,46 @@ impl<'de> Visitor<'de> for AssessmentsSeed {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TopValue<'de>, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(self.room));
-        while let Some(item) = seq.next_element_seed(ItemSeed)? {
-            out.push(item);
-        }
+        while seq
+            .next_element_seed(ItemSeed { out: &mut out })?
+            .is_some()
+        {}
         Ok(TopValue::Assessments(out))
     }
 }
 
-/// One item of `assessments` (two levels down).
-struct ItemSeed;
+/// One item of `assessments` (two levels down), read straight into the
+/// list: the items are built in place rather than moved out of the reader.
+struct ItemSeed<'a, 'de> {
+    out: &'a mut Vec<Item<'de>>,
+}
 
-impl<'de> DeserializeSeed<'de> for ItemSeed {
-    type Value = Item<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Item<'de>, D::Error> {
+impl<'de> DeserializeSeed<'de> for ItemSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for ItemSeed {
-    type Value = Item<'de>;
+impl<'de> Visitor<'de> for ItemSeed<'_, 'de> {
+    type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an assessment")
     }
-    scalars!(Item::Other);
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Item<'de>, D::Error> {
+    scalars!(self, |v| self.out.push(Item::Other(v)));
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         self.deserialize(d)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Item<'de>, A::Error> {
-        ValueSeed { depth: 2 }.visit_seq(seq).map(Item::Other)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        let v = ValueSeed { depth: 2 }.visit_seq(seq)?;
+        self.out.push(Item::Other(v));
+        Ok(())
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item<'de>, A::Error> {
-        let mut a = RawAssessment::default();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.out.push(Item::Assessment(RawAssessment::default()));
+        let Some(Item::Assessment(a)) = self.out.last_mut() else {
+            return Ok(());
+        };
         let inner = ValueSeed { depth: 3 };
         let mut first = true;
         while let Some(key) = map.next_key_seed(KeySeed)? {
@@ -344,7 +353,7 @@ impl<'de> Visitor<'de> for ItemSeed {
                 *slot = Some(value);
             }
         }
-        Ok(Item::Assessment(a))
+        Ok(())
     }
 }
 
