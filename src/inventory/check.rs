@@ -6,8 +6,7 @@
 //! from the file (the address tells where), else at the item or mapping
 //! holding it, else at the start of the file.
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use fixedbitset::FixedBitSet;
@@ -112,18 +111,19 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// Reports every key of `entries` given before under the same name.
+    /// Reports every key of `entries` given before under the same name;
+    /// for each entry, whether it was.
     fn repeated_keys(
         &mut self,
         entries: &[Entry<'_>],
         place: impl Fn(&str) -> String,
         outer: Span,
-    ) {
-        for (i, e) in entries.iter().enumerate() {
-            if entries.iter().take(i).any(|earlier| earlier.key == e.key) {
-                self.duplicate_key(&e.key, &place(&e.key), outer);
-            }
+    ) -> Vec<bool> {
+        let repeated = repeats(entries.iter().map(|e| &*e.key));
+        for (e, _) in entries.iter().zip(&repeated).filter(|(_, &r)| r) {
+            self.duplicate_key(&e.key, &place(&e.key), outer);
         }
+        repeated
     }
 
     fn duplicate_key(&mut self, key: &str, place: &str, outer: Span) {
@@ -161,19 +161,18 @@ impl Checker<'_, '_> {
                 return inv;
             }
         };
-        let mut seen: Vec<Cow<'_, str>> = Vec::with_capacity(entries.len());
-        for entry in entries {
+        let repeated = repeats(entries.iter().map(|e| &*e.key));
+        for (entry, repeated) in entries.into_iter().zip(repeated) {
             let key = entry.key;
             let key_span = self.key_span(&key, whole);
             let place = format!("`{key}`");
-            if seen.contains(&key) {
+            if repeated {
                 self.duplicate_key(&key, &place, whole);
                 continue;
             }
             let value = match entry.value {
                 TopValue::Assessments(items) => {
                     inv.assessments = self.assessments(items, key_span);
-                    seen.push(key);
                     continue;
                 }
                 TopValue::Value(value) => value,
@@ -238,7 +237,6 @@ impl Checker<'_, '_> {
                     }),
                 ),
             }
-            seen.push(key);
         }
         if inv.site.is_empty() {
             self.problem(
@@ -352,7 +350,7 @@ impl Checker<'_, '_> {
             Some(id) => format!("evidence[{index}] (id {id})"),
             None => format!("evidence[{index}]"),
         };
-        self.repeated_keys(&entries, |k| format!("{place}, field `{k}`"), item_span);
+        let repeated = self.repeated_keys(&entries, |k| format!("{place}, field `{k}`"), item_span);
         let Some(id) = id else {
             self.problem(
                 said(codes::MISSING_FIELD, &place, item_span),
@@ -367,9 +365,8 @@ impl Checker<'_, '_> {
         let mut expires: Option<(Date, Span)> = None;
         let mut raw_fields: Option<(Vec<Entry<'_>>, Span)> = None;
         let mut reference = None;
-        let mut seen: Vec<Cow<'_, str>> = Vec::with_capacity(entries.len());
-        for Entry { key, value } in entries {
-            if seen.contains(&key) {
+        for (Entry { key, value }, repeated) in entries.into_iter().zip(repeated) {
+            if repeated {
                 continue;
             }
             let key_span = self.key_span(&key, item_span);
@@ -421,7 +418,6 @@ impl Checker<'_, '_> {
                     }),
                 ),
             }
-            seen.push(key);
         }
         let Some((ty, ty_span)) = ty else {
             self.problem(
@@ -681,11 +677,14 @@ impl Checker<'_, '_> {
                 other => self.not_text(&place(), "by", other, item_span),
             }
         }
-        for (i, Entry { key, .. }) in a.extra.iter().enumerate() {
+        let repeated = if a.extra.is_empty() {
+            Vec::new()
+        } else {
+            repeats(a.extra.iter().map(|e| &*e.key))
+        };
+        for (Entry { key, .. }, repeated) in a.extra.iter().zip(repeated) {
             let key_place = format!("{}, field `{key}`", place());
-            let repeated =
-                ASSESSMENT_KEYS.contains(&&**key) || a.extra.iter().take(i).any(|e| e.key == *key);
-            if repeated {
+            if repeated || ASSESSMENT_KEYS.contains(&&**key) {
                 self.duplicate_key(key, &key_place, item_span);
             } else {
                 let span = self.key_span(key, item_span);
@@ -733,6 +732,25 @@ impl Checker<'_, '_> {
             format!("expected text, found {}", value.kind()),
             None,
         );
+    }
+}
+
+/// Mappings with more keys than this find repeated keys with a hash set;
+/// smaller ones (every item of an inventory) by scanning the keys so far.
+const LINEAR_KEY_SCAN: usize = 16;
+
+/// For each key, whether an earlier one has the same name (a mapping of
+/// many keys must not cost their square).
+fn repeats<'k>(keys: impl Iterator<Item = &'k str>) -> Vec<bool> {
+    let keys: Vec<&str> = keys.collect();
+    if keys.len() <= LINEAR_KEY_SCAN {
+        let before = |i: usize| keys.get(..i).unwrap_or(&[]);
+        (0..keys.len())
+            .map(|i| keys.get(i).is_some_and(|k| before(i).contains(k)))
+            .collect()
+    } else {
+        let mut seen = HashSet::with_capacity(keys.len());
+        keys.iter().map(|k| !seen.insert(*k)).collect()
     }
 }
 

@@ -124,8 +124,8 @@ impl InventoryError {
                     codes::MALFORMED | codes::TOO_DEEP | codes::TOO_LARGE => "here",
                     _ => &p.place,
                 };
-                let d = Diagnostic::error(p.code, file, p.span, p.message.clone())
-                    .with_label(label);
+                let d =
+                    Diagnostic::error(p.code, file, p.span, p.message.clone()).with_label(label);
                 match &p.help {
                     Some(h) => d.with_help(h.clone()),
                     None => d,

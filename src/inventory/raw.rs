@@ -289,10 +289,7 @@ impl<'de> Visitor<'de> for AssessmentsSeed {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TopValue<'de>, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(self.room));
-        while seq
-            .next_element_seed(ItemSeed { out: &mut out })?
-            .is_some()
-        {}
+        while seq.next_element_seed(ItemSeed { out: &mut out })?.is_some() {}
         Ok(TopValue::Assessments(out))
     }
 }
