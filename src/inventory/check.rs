@@ -191,13 +191,15 @@ impl Checker<'_, '_> {
                 "as_of" => inv.as_of = self.date(at(codes::INVALID_DATE), &value),
                 "profile" => match value {
                     Value::Map(facts) => {
-                        self.repeated_keys(&facts, |k| format!("profile `{k}`"), key_span);
-                        for Entry { key: k, value: v } in facts {
+                        let repeated =
+                            self.repeated_keys(&facts, |k| format!("profile `{k}`"), key_span);
+                        let facts = facts.into_iter().zip(repeated).filter(|(_, r)| !r);
+                        for (Entry { key: k, value: v }, _) in facts {
                             let fact_place = format!("profile `{k}`");
                             let span = self.value_span(&v, self.key_span(&k, key_span));
                             let said = said(codes::UNEXPECTED_VALUE, &fact_place, span);
                             if let Some(f) = self.fact(&said, &v) {
-                                inv.profile.entry(k.into_owned()).or_insert(f);
+                                inv.profile.insert(k.into_owned(), f);
                             }
                         }
                     }
@@ -472,12 +474,13 @@ impl Checker<'_, '_> {
         }
         let mut fields = BTreeMap::new();
         let (raw_fields, fields_span) = raw_fields.unwrap_or((Vec::new(), item_span));
-        self.repeated_keys(
+        let repeated = self.repeated_keys(
             &raw_fields,
             |k| format!("{place}, field `{k}`"),
             fields_span,
         );
-        for Entry { key, value } in raw_fields {
+        let raw_fields = raw_fields.into_iter().zip(repeated).filter(|(_, r)| !r);
+        for (Entry { key, value }, _) in raw_fields {
             let fplace = format!("{place}, field `{key}`");
             let key_span = self.key_span(&key, fields_span);
             let Some(ft) = declared.fields.get(&*key) else {
@@ -509,7 +512,7 @@ impl Checker<'_, '_> {
                 span: self.value_span(&value, key_span),
             };
             if let Some(v) = self.typed(said, &value, *ft) {
-                fields.entry(key.into_owned()).or_insert(v);
+                fields.insert(key.into_owned(), v);
             }
         }
         let item = EvidenceItem {
