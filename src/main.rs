@@ -248,12 +248,20 @@ impl Context<'_> {
         }
         let (reports, failed): (Vec<_>, Vec<_>) = rest.into_iter().partition(Result::is_ok);
         if !failed.is_empty() {
-            return Err(problems(
-                failed
-                    .into_iter()
-                    .filter_map(|o| o.err().map(|e| e.to_string()))
-                    .collect(),
-            ));
+            // Each problem drawn with its code, place and source line.
+            let drawn: Vec<String> = failed
+                .iter()
+                .filter_map(|o| o.as_ref().err())
+                .map(|e| match e {
+                    refmap::CheckError::Inventory(e) => e.render(self.color_err),
+                    other => other.to_string(),
+                })
+                .collect();
+            eprint_all(&drawn);
+            return Err(Ending::Input(format!(
+                "{} inventory file(s) have problems; nothing was evaluated",
+                failed.len()
+            )));
         }
         let reports: Vec<refmap::Report> = reports.into_iter().filter_map(Result::ok).collect();
         if self.cli.format == Format::Json {

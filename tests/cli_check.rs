@@ -524,12 +524,15 @@ fn a_bad_inventory_exits_2_naming_the_file_and_the_item() {
         "no report when an input is bad:\n{}",
         run.stdout
     );
-    assert!(
-        run.stderr
-            .contains("bad.yaml: evidence[0] (id B-1), field `type`"),
-        "{}",
-        run.stderr
-    );
+    // Drawn as rule diagnostics are: code, file:line:col, the line, the place.
+    for part in [
+        "refmap::inventory::unknown-type",
+        "[bad.yaml:3:22]",
+        "evidence[0] (id B-1), field `type`",
+        "1 inventory file(s) have problems; nothing was evaluated",
+    ] {
+        assert!(run.stderr.contains(part), "{part}: {}", run.stderr);
+    }
     assert!(
         run.stderr.contains("did you mean `maintenance_record`?"),
         "{}",
@@ -542,7 +545,12 @@ fn a_bad_inventory_exits_2_naming_the_file_and_the_item() {
     ws.write("broken.yaml", "site: [unclosed\n");
     let run = ws.run(&["check", "--evidence", "broken.yaml"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("broken.yaml: line "), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("refmap::inventory::malformed"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("[broken.yaml:2:1]"), "{}", run.stderr);
 }
 
 #[test]

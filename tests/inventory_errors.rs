@@ -1,8 +1,10 @@
 //! Strict inventory loading (DESIGN §4): one bad inventory per kind of
 //! mistake, under `tests/inputs/inventories/`. Each must be refused with an
-//! error naming the file, the item (index and id) and the field; the
-//! rendered error text is snapshotted. Good inventories, YAML and JSON, must
-//! load to the same thing, and nothing may panic or overflow the stack.
+//! error naming the file, the item (index and id) and the field, each
+//! problem with its own code and the line and column it points at; the
+//! error text, the codes with their places and the rendered diagnostics are
+//! snapshotted. Good inventories, YAML and JSON, must load to the same
+//! thing, and nothing may panic or overflow the stack.
 
 #![allow(
     clippy::unwrap_used,
@@ -13,7 +15,7 @@
 
 use std::path::Path;
 
-use refmap::internal::inventory::{load, Fact, InventoryError, Problem};
+use refmap::internal::inventory::{codes, load, Fact, InventoryError, Problem};
 use refmap::internal::load::{front_end, Options};
 use refmap::internal::model::Rulebook;
 use refmap::internal::source::SourceMap;
@@ -82,6 +84,12 @@ fn only(e: &InventoryError) -> &Problem {
     &e.problems[0]
 }
 
+/// The code and `line:column` of the only problem of an error.
+fn coded(e: &InventoryError) -> (&'static str, String) {
+    let p = only(e);
+    (p.code, e.location(p).to_string())
+}
+
 /// Asserts that the rendered error names the file and every part given.
 fn names(e: &InventoryError, file: &str, parts: &[&str]) {
     let text = e.to_string();
@@ -107,7 +115,16 @@ fn every_bad_inventory_is_refused_and_snapshotted() {
             Err(e) => {
                 assert!(!e.problems.is_empty());
                 assert!(e.to_string().starts_with(&format!("{shown}: ")));
-                insta::assert_snapshot!(e.to_string());
+                let places: Vec<String> = e
+                    .problems
+                    .iter()
+                    .map(|p| format!("{} at {}", p.code, e.location(p)))
+                    .collect();
+                insta::assert_snapshot!(format!(
+                    "{e}\n\n{}\n\n{}",
+                    places.join("\n"),
+                    e.render(false)
+                ));
             }
         }
     });
@@ -116,6 +133,7 @@ fn every_bad_inventory_is_refused_and_snapshotted() {
 #[test]
 fn malformed_yaml_names_the_line() {
     let e = refused("malformed_yaml.yaml");
+    assert_eq!(coded(&e), (codes::MALFORMED, "5:4".into()), "{e}");
     names(&e, "inventories/malformed_yaml.yaml", &["line 5"]);
 }
 
@@ -129,24 +147,23 @@ fn duplicate_top_level_key_names_the_key_and_its_line() {
     );
     // The second `site` is on line 3; pointing at line 1 sends the reader
     // to the wrong place.
-    assert!(only(&e).place.contains("line 3"), "{e}");
+    assert_eq!(coded(&e), (codes::DUPLICATE_KEY, "3:1".into()), "{e}");
 }
 
 #[test]
 fn duplicate_key_in_an_item_names_the_item_and_the_field() {
     let e = refused("duplicate_key_item.yaml");
-    names(
-        &e,
-        "inventories/duplicate_key_item.yaml",
-        &["evidence[0]", "duplicate key `date`"],
-    );
     // The item is named by its id as everywhere else, and the place is the
-    // line of the second `date` (line 6), not the start of the item.
+    // second `date` (line 6), not the start of the item.
     names(
         &e,
         "inventories/duplicate_key_item.yaml",
-        &["EV-001", "line 6"],
+        &[
+            "evidence[0] (id EV-001), field `date`",
+            "duplicate key `date`",
+        ],
     );
+    assert_eq!(coded(&e), (codes::DUPLICATE_KEY, "6:5".into()), "{e}");
 }
 
 #[test]
@@ -155,13 +172,52 @@ fn duplicate_key_in_json_is_refused() {
     names(
         &e,
         "inventories/json_duplicate_key.json",
-        &["duplicate key `type`", "line 4"],
+        &[
+            "evidence[0] (id EV-001), field `type`",
+            "duplicate key `type`",
+        ],
     );
+    assert_eq!(coded(&e), (codes::DUPLICATE_KEY, "4:76".into()), "{e}");
+}
+
+/// A repeated key is found in small and large mappings, and anywhere a
+/// mapping is read.
+#[test]
+fn a_repeated_key_is_found_in_small_and_large_mappings() {
+    let book = rulebook();
+    for size in [3, 16, 17, 40, 100_000] {
+        let keys: Vec<String> = (0..size).map(|i| format!("\"k{i}\": {i}")).collect();
+        let text = format!(
+            "{{\"site\": \"s\", \"profile\": {{{}, \"k2\": 0, \"k0\": 1}}}}",
+            keys.join(", ")
+        );
+        let e = load(&book, "t.json", &text).unwrap_err();
+        let messages: Vec<&str> = e.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["duplicate key `k2`", "duplicate key `k0`"],
+            "{size}"
+        );
+        assert!(e.problems.iter().all(|p| p.code == codes::DUPLICATE_KEY));
+    }
+    for text in [
+        "site: s\nevidence:\n  - { id: A, type: procedure, fields: { topic: a, topic: b } }\n",
+        "site: s\nassessments:\n  - { clause: \"LABELIX:4\", status: met, status: met }\n",
+        "site: s\nassessments:\n  - { clause: \"LABELIX:4\", status: met, note: a, note: b }\n",
+        "site: s\nprofile: { a: 1, a: 2 }\n",
+    ] {
+        let e = refused_text("dup.yaml", text);
+        assert!(
+            e.problems.iter().any(|p| p.code == codes::DUPLICATE_KEY),
+            "{e}"
+        );
+    }
 }
 
 #[test]
 fn duplicate_ids_name_both_items() {
     let e = refused("duplicate_id.yaml");
+    assert_eq!(coded(&e), (codes::DUPLICATE_ID, "8:9".into()), "{e}");
     let p = only(&e);
     assert_eq!(p.place, "evidence[2] (id EV-001)");
     assert!(p.message.contains("duplicate id `EV-001`"), "{e}");
@@ -171,6 +227,7 @@ fn duplicate_ids_name_both_items() {
 #[test]
 fn unknown_evidence_type_suggests_the_close_one() {
     let e = refused("unknown_type.yaml");
+    assert_eq!(coded(&e), (codes::UNKNOWN_TYPE, "4:11".into()), "{e}");
     let p = only(&e);
     assert_eq!(p.place, "evidence[0] (id EV-001), field `type`");
     assert!(p.message.contains("`maintenance_recrod`"), "{e}");
@@ -186,6 +243,7 @@ fn unknown_evidence_type_far_from_any_gets_no_guess() {
         "far.yaml",
         "site: s\nevidence:\n  - { id: X-1, type: zzzzzzzzzzzzzz }\n",
     );
+    assert_eq!(coded(&e), (codes::UNKNOWN_TYPE, "3:22".into()), "{e}");
     let p = only(&e);
     assert_eq!(p.place, "evidence[0] (id X-1), field `type`");
     assert!(
@@ -197,6 +255,7 @@ fn unknown_evidence_type_far_from_any_gets_no_guess() {
 #[test]
 fn missing_id_names_the_index() {
     let e = refused("missing_id.yaml");
+    assert_eq!(coded(&e), (codes::MISSING_FIELD, "3:3".into()), "{e}");
     let p = only(&e);
     assert_eq!(p.place, "evidence[0]");
     assert!(p.message.contains("`id`"), "{e}");
@@ -205,6 +264,7 @@ fn missing_id_names_the_index() {
 #[test]
 fn missing_type_names_the_item() {
     let e = refused("missing_type.yaml");
+    assert_eq!(coded(&e), (codes::MISSING_FIELD, "3:3".into()), "{e}");
     let p = only(&e);
     assert_eq!(p.place, "evidence[0] (id EV-001)");
     assert!(p.message.contains("`type`"), "{e}");
@@ -213,6 +273,7 @@ fn missing_type_names_the_item() {
 #[test]
 fn bad_date_format_names_item_and_field() {
     let e = refused("bad_date_format.yaml");
+    assert_eq!(coded(&e), (codes::INVALID_DATE, "5:11".into()), "{e}");
     names(
         &e,
         "inventories/bad_date_format.yaml",
@@ -230,6 +291,7 @@ fn bad_date_format_names_item_and_field() {
 #[test]
 fn impossible_date_is_refused() {
     let e = refused("impossible_date.yaml");
+    assert_eq!(coded(&e), (codes::INVALID_DATE, "5:11".into()), "{e}");
     names(
         &e,
         "inventories/impossible_date.yaml",
@@ -257,6 +319,7 @@ fn impossible_dates_everywhere_are_refused() {
     ];
     for (text, place) in cases {
         let e = refused_text("dates.yaml", text);
+        assert_eq!(coded(&e).0, codes::INVALID_DATE, "{e}");
         assert_eq!(only(&e).place, place, "{e}");
         assert!(e.to_string().contains("not a day of the calendar"), "{e}");
     }
@@ -267,6 +330,11 @@ fn impossible_dates_everywhere_are_refused() {
 #[test]
 fn expiry_before_date_is_refused() {
     let e = refused("expires_before_date.yaml");
+    assert_eq!(
+        coded(&e),
+        (codes::EXPIRES_BEFORE_DATE, "6:14".into()),
+        "{e}"
+    );
     let p = only(&e);
     assert_eq!(p.place, "evidence[0] (id EV-001), field `expires`");
     assert!(p.message.contains("2026-01-01"), "{e}");
@@ -276,6 +344,11 @@ fn expiry_before_date_is_refused() {
 #[test]
 fn field_of_the_wrong_type_names_the_field_and_the_type() {
     let e = refused("field_wrong_type.yaml");
+    assert_eq!(
+        coded(&e),
+        (codes::FIELD_TYPE_MISMATCH, "6:39".into()),
+        "{e}"
+    );
     let p = only(&e);
     assert_eq!(p.place, "evidence[0] (id EV-001), field `devices`");
     assert_eq!(p.message, "expected a number, found text");
@@ -308,6 +381,13 @@ fn every_declared_type_checks_its_values() {
     for (fields, field, message) in cases {
         let e = refused_text("types.yaml", &item(fields));
         let p = only(&e);
+        let code = if message == "YYYY-MM-DD" {
+            codes::INVALID_DATE
+        } else {
+            codes::FIELD_TYPE_MISMATCH
+        };
+        assert_eq!(p.code, code, "{e}");
+        assert_eq!(e.location(p).line, 3, "{e}");
         assert_eq!(p.place, format!("evidence[0] (id A-1), field `{field}`"));
         assert!(p.message.contains(message), "{fields}: {e}");
     }
@@ -322,6 +402,7 @@ fn every_declared_type_checks_its_values() {
 #[test]
 fn unknown_field_suggests_the_declared_one() {
     let e = refused("unknown_field.yaml");
+    assert_eq!(coded(&e), (codes::UNKNOWN_FIELD, "6:15".into()), "{e}");
     let p = only(&e);
     assert_eq!(p.place, "evidence[0] (id EV-001), field `modalty`");
     assert!(p.message.contains("has no field `modalty`"), "{e}");
@@ -331,6 +412,18 @@ fn unknown_field_suggests_the_declared_one() {
 #[test]
 fn unknown_item_key_suggests_the_close_one() {
     let e = refused("unknown_item_key.yaml");
+    let found: Vec<(&str, String)> = e
+        .problems
+        .iter()
+        .map(|p| (p.code, e.location(p).to_string()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (codes::UNKNOWN_KEY, "5:5".to_string()),
+            (codes::MISSING_DATE, "3:3".to_string())
+        ]
+    );
     let p = &e.problems[0];
     assert_eq!(p.place, "evidence[0] (id EV-001), field `dates`");
     assert_eq!(p.help.as_deref(), Some("did you mean `date`?"));
@@ -344,11 +437,14 @@ fn unknown_top_level_key_and_missing_site() {
     assert!(text.contains("did you mean `site`?"), "{text}");
     assert!(text.contains("missing `site`"), "{text}");
     assert_eq!(e.problems.len(), 2, "{text}");
+    let found: Vec<&str> = e.problems.iter().map(|p| p.code).collect();
+    assert_eq!(found, [codes::UNKNOWN_KEY, codes::MISSING_FIELD]);
 }
 
 #[test]
 fn unknown_clause_in_an_assessment_suggests_the_close_one() {
     let e = refused("unknown_clause.yaml");
+    assert_eq!(coded(&e), (codes::UNKNOWN_CLAUSE, "3:16".into()), "{e}");
     let p = only(&e);
     assert_eq!(p.place, "assessments[0], field `clause`");
     assert!(p.message.contains("`LABELIX:4.3`"), "{e}");
@@ -359,6 +455,7 @@ fn unknown_clause_in_an_assessment_suggests_the_close_one() {
 fn bad_status_lists_the_statuses() {
     let e = refused("bad_status.yaml");
     let p = only(&e);
+    assert_eq!(coded(&e), (codes::UNKNOWN_STATUS, "3:38".into()), "{e}");
     assert_eq!(p.place, "assessments[0], field `status`");
     assert!(p.message.contains("`done`"), "{e}");
     assert!(p.help.as_deref().unwrap_or("").contains("not-met"), "{e}");
@@ -370,14 +467,23 @@ fn assessment_without_clause_or_status_is_refused() {
     let text = e.to_string();
     assert!(text.contains("assessments[0]: missing `clause`"), "{text}");
     assert!(text.contains("assessments[0]: missing `status`"), "{text}");
+    for p in &e.problems {
+        // The item: its opening brace.
+        assert_eq!(
+            (p.code, e.location(p).to_string()),
+            (codes::MISSING_FIELD, "3:5".into())
+        );
+    }
 }
 
 #[test]
 fn documents_and_items_that_are_not_mappings() {
     let e = refused("not_a_mapping.yaml");
+    assert_eq!(coded(&e), (codes::UNEXPECTED_VALUE, "1:1".into()), "{e}");
     assert_eq!(only(&e).place, "document");
     assert!(only(&e).message.contains("found a list"), "{e}");
     let e = refused("item_not_a_mapping.yaml");
+    assert_eq!(coded(&e), (codes::UNEXPECTED_VALUE, "3:5".into()), "{e}");
     assert_eq!(only(&e).place, "evidence[0]");
     assert!(
         only(&e).message.contains("expected a mapping, found text"),
@@ -409,6 +515,7 @@ fn empty_inputs_are_refused_without_panic() {
 #[test]
 fn malformed_json_names_the_line_and_does_not_talk_of_yaml() {
     let e = refused("bad_json.json");
+    assert_eq!(coded(&e), (codes::MALFORMED, "4:75".into()), "{e}");
     let p = only(&e);
     assert!(p.place.contains("line 4"), "{e}");
     assert!(p.message.contains("trailing comma"), "{e}");
@@ -419,6 +526,11 @@ fn malformed_json_names_the_line_and_does_not_talk_of_yaml() {
 #[test]
 fn wrong_type_in_json_is_refused() {
     let e = refused("json_wrong_type.json");
+    assert_eq!(
+        coded(&e),
+        (codes::FIELD_TYPE_MISMATCH, "4:99".into()),
+        "{e}"
+    );
     assert_eq!(only(&e).place, "evidence[0] (id EV-001), field `devices`");
 }
 
@@ -533,6 +645,7 @@ fn huge_nesting_is_refused_without_overflow() {
             "{}",
             e.to_string().chars().take(300).collect::<String>()
         );
+        assert_eq!(coded(&e).0, codes::TOO_DEEP);
     }
     // 64 levels are fine.
     let ok = format!("site: s\nprofile: {{ deep: {} }}\n", open_close(62));
@@ -545,6 +658,94 @@ fn the_error_has_a_stable_code() {
     let e = refused("bad_status.yaml");
     assert_eq!(
         e.code().map(|c| c.to_string()).as_deref(),
-        Some("refmap::inventory::invalid")
+        Some("refmap::inventory::unknown-status")
     );
+}
+
+#[test]
+fn a_clause_assessed_twice_points_at_the_second() {
+    let e = refused("duplicate_assessment.yaml");
+    let p = only(&e);
+    assert_eq!(p.place, "assessments[2], field `clause`");
+    assert!(p.message.contains("assessments[0]"), "{e}");
+    assert_eq!(
+        coded(&e),
+        (codes::DUPLICATE_ASSESSMENT, "5:16".into()),
+        "{e}"
+    );
+}
+
+#[test]
+fn json_problems_have_their_line_and_column() {
+    let e = refused("json_unknown_clause.json");
+    let found: Vec<(&str, String)> = e
+        .problems
+        .iter()
+        .map(|p| (p.code, e.location(p).to_string()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (codes::UNKNOWN_CLAUSE, "5:17".to_string()),
+            (codes::UNEXPECTED_VALUE, "5:5".to_string())
+        ],
+        "{e}"
+    );
+    let e = refused("json_too_deep.json");
+    assert_eq!(coded(&e).0, codes::TOO_DEEP);
+    assert_eq!(e.location(only(&e)).line, 2);
+}
+
+#[test]
+fn too_large_a_file_is_refused_before_reading() {
+    let text = format!("site: s\nnote: \"{}\"\n", "x".repeat(64 * 1024 * 1024));
+    let e = refused_text("big.yaml", &text);
+    assert_eq!(coded(&e), (codes::TOO_LARGE, "1:1".into()));
+}
+
+/// Every code is given by some input here, and every code is spelled
+/// `refmap::internal::inventory::` and kebab-case.
+#[test]
+fn every_code_is_reached() {
+    let all = [
+        codes::TOO_LARGE,
+        codes::TOO_DEEP,
+        codes::MALFORMED,
+        codes::DUPLICATE_KEY,
+        codes::UNKNOWN_KEY,
+        codes::MISSING_FIELD,
+        codes::UNEXPECTED_VALUE,
+        codes::DUPLICATE_ID,
+        codes::UNKNOWN_TYPE,
+        codes::UNKNOWN_FIELD,
+        codes::FIELD_TYPE_MISMATCH,
+        codes::INVALID_DATE,
+        codes::MISSING_DATE,
+        codes::EXPIRES_BEFORE_DATE,
+        codes::UNKNOWN_CLAUSE,
+        codes::UNKNOWN_STATUS,
+        codes::DUPLICATE_ASSESSMENT,
+    ];
+    let book = rulebook();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/inputs/inventories");
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let text = std::fs::read_to_string(&path).unwrap();
+            if let Err(e) = load(&book, "x", &text) {
+                seen.extend(e.problems.iter().map(|p| p.code));
+            }
+        }
+    }
+    seen.insert(codes::TOO_LARGE); // too_large_a_file_is_refused_before_reading
+    for code in all {
+        assert!(seen.contains(code), "no input gives {code}");
+        let name = code.strip_prefix("refmap::inventory::").unwrap();
+        assert!(
+            name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{code}"
+        );
+    }
+    assert_eq!(seen.len(), all.len(), "{seen:?}");
 }
