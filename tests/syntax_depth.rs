@@ -7,8 +7,8 @@
 // Test code fails by panicking.
 #![allow(clippy::panic, clippy::indexing_slicing, clippy::unwrap_used)]
 
-use refmap::source::FileId;
-use refmap::syntax;
+use refmap::internal::source::FileId;
+use refmap::internal::syntax;
 
 // ── nesting bounds ─────────────────────────────────────────────────────────
 
