@@ -3,7 +3,8 @@
 
 use super::rules::Context;
 use super::setup::{Evaluator, Id};
-use super::solve::{applicable_children, Cap, Scratch, State};
+use super::solve::{applicable_children, Scratch};
+use super::state::{Cap, State};
 use super::{AssessmentRef, Basis, ClauseResult, Contradiction, Detail, Report, Summary};
 use crate::date::Date;
 use crate::inventory::Inventory;

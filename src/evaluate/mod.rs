@@ -30,6 +30,7 @@ mod rules;
 mod scope;
 mod setup;
 mod solve;
+mod state;
 
 use serde::Serialize;
 

@@ -2,7 +2,7 @@
 //! inner loop), and the same with the evidence used and, in English, what
 //! is missing (for the report).
 
-use super::solve::{rank, State};
+use super::state::{rank, State};
 use crate::date::Date;
 use crate::inventory::{EvidenceItem, Fact, Inventory};
 use crate::mapper::ClauseIdx;

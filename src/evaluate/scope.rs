@@ -3,7 +3,6 @@
 
 use fixedbitset::FixedBitSet;
 
-use super::setup::set_bit;
 use crate::mapper::ClauseIdx;
 use crate::model::Rulebook;
 
@@ -92,5 +91,12 @@ impl Scope {
             stepped,
             stepped_list,
         }
+    }
+}
+
+/// Sets bit `i` of `bits`, when it has one.
+pub(super) fn set_bit(bits: &mut FixedBitSet, i: usize) {
+    if i < bits.len() {
+        bits.insert(i);
     }
 }

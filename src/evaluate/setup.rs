@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use fixedbitset::FixedBitSet;
 
-use super::scope::Scope;
+use super::scope::{set_bit, Scope};
 use crate::mapper::ClauseIdx;
 use crate::model::Rulebook;
 
@@ -128,13 +128,6 @@ impl Id {
     /// The index as a clause.
     pub(super) fn clause(self) -> ClauseIdx {
         ClauseIdx(self.0.get() - 1)
-    }
-}
-
-/// Sets bit `i` of `bits`, when it has one.
-pub(super) fn set_bit(bits: &mut FixedBitSet, i: usize) {
-    if i < bits.len() {
-        bits.insert(i);
     }
 }
 

@@ -47,7 +47,7 @@ use adjacency::{Csr, StepCode, MAX_INDEX};
 use marks::ScratchPool;
 
 pub use crate::vocab::{ClauseIdx, LinkId, Relation, RelationSet, UnknownRelation};
-pub use query::CarrySets;
+pub use search::CarrySets;
 
 /// A declared link `a relation b`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

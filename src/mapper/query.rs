@@ -28,7 +28,7 @@
 
 use super::marks::{Pred, Slot};
 use super::proof::{shorter, ProofBuilder};
-use super::search::{Search, Source};
+use super::search::{CarrySets, Search, Source};
 use super::{Answer, ClauseIdx, Network, Relation, RelationSet, Step};
 
 impl Search<'_> {
@@ -161,9 +161,6 @@ impl Search<'_> {
         Some(proof.steps)
     }
 }
-
-/// What [`Network::supersets_and_overlaps`] answers for one clause.
-pub type CarrySets = (Vec<ClauseIdx>, Vec<ClauseIdx>);
 
 impl Network {
     /// The base relations still possible between `a` and `b`, with a proof.

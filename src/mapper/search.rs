@@ -6,8 +6,11 @@
 
 use super::adjacency::{Csr, StepCode};
 use super::marks::{Pred, Scratch, Slot};
-use super::query::CarrySets;
 use super::{ClauseIdx, Network, Relation};
+
+/// What [`Network::supersets_and_overlaps`] answers for one clause: its
+/// entailed supersets, then the clauses entailed to overlap it.
+pub type CarrySets = (Vec<ClauseIdx>, Vec<ClauseIdx>);
 
 /// A search source: the node, how it continues another search, its starting distance.
 pub(super) type Source = (u32, Pred, u32);
