@@ -47,6 +47,8 @@ pub mod codes {
     pub const DUPLICATE_EVIDENCE: &str = "refmap::resolve::duplicate-evidence";
     /// Two fields with one name in an evidence type.
     pub const DUPLICATE_FIELD: &str = "refmap::resolve::duplicate-field";
+    /// A declared field named like an item's built-in dates.
+    pub const BUILT_IN_FIELD: &str = "refmap::resolve::built-in-field";
     /// An attribute given twice where one is allowed.
     pub const DUPLICATE_ATTRIBUTE: &str = "refmap::resolve::duplicate-attribute";
     /// A clause reference to a referential that does not exist.

@@ -299,7 +299,7 @@ impl Resolver {
                     if ITEM_DATE_FIELDS.contains(&name.text.as_str()) {
                         self.diagnostics.push(
                             Diagnostic::error(
-                                codes::DUPLICATE_FIELD,
+                                codes::BUILT_IN_FIELD,
                                 file,
                                 name.span,
                                 format!("field `{}` is built in", name.text),
