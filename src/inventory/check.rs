@@ -7,19 +7,16 @@
 //! holding it, else at the start of the file.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
 
-use fixedbitset::FixedBitSet;
+mod assess;
 
 use super::error::{codes, Problem};
-use super::raw::{Entry, Item, RawAssessment, Top, TopValue, Value};
-use super::{Assessment, EvidenceItem, Fact, Inventory};
+use super::raw::{Entry, Top, TopValue, Value};
+use super::{EvidenceItem, Fact, Inventory};
 use crate::date::Date;
-use crate::mapper::ClauseIdx;
 use crate::model::{closest, Rulebook};
 use crate::source::Span;
 use crate::syntax::ast::FieldType;
-use crate::vocab::Status;
 
 /// Checks a raw inventory read from `text`: the inventory, and every
 /// problem found (none when it may be used).
@@ -559,172 +556,6 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn assessments(&mut self, items: Vec<Item<'_>>, list: Span) -> Vec<Assessment> {
-        let mut out: Vec<Assessment> = Vec::with_capacity(items.len());
-        // Which clauses are assessed so far: two verdicts on one clause
-        // would let one hide the other (a finding could vanish).
-        let mut assessed = FixedBitSet::with_capacity(self.book.clauses.len());
-        // The file index of each assessment kept, to name the first one.
-        let mut indices: Vec<usize> = Vec::new();
-        for (i, item) in items.into_iter().enumerate() {
-            let Some((a, clause_span)) = self.assessment(i, item, out.last(), list) else {
-                continue;
-            };
-            let c = a.clause.0 as usize;
-            if assessed.contains(c) {
-                let j = out
-                    .iter()
-                    .zip(&indices)
-                    .find(|(earlier, _)| earlier.clause == a.clause)
-                    .map_or(0, |(_, &j)| j);
-                let key = self.book.key(a.clause).to_string();
-                self.problem(
-                    Said {
-                        code: codes::DUPLICATE_ASSESSMENT,
-                        place: &format!("assessments[{i}], field `clause`"),
-                        span: clause_span,
-                    },
-                    format!("clause `{key}` is already assessed by assessments[{j}]"),
-                    Some("keep one assessment per clause: the latest audit's verdict".into()),
-                );
-            }
-            assessed.grow(c + 1);
-            assessed.insert(c);
-            out.push(a);
-            indices.push(i);
-        }
-        out
-    }
-
-    /// One assessment (`last`: the one before, whose `by` is shared when
-    /// the same), and the span of its clause.
-    fn assessment(
-        &mut self,
-        index: usize,
-        item: Item<'_>,
-        last: Option<&Assessment>,
-        list: Span,
-    ) -> Option<(Assessment, Span)> {
-        // Spelled out only for a problem: most assessments have none.
-        let place = || format!("assessments[{index}]");
-        let a: RawAssessment<'_> = match item {
-            Item::Assessment(a) => a,
-            Item::Other(other) => {
-                let span = self.value_span(&other, list);
-                self.problem(
-                    said(codes::UNEXPECTED_VALUE, &place(), span),
-                    format!("expected a mapping, found {}", other.kind()),
-                    None,
-                );
-                return None;
-            }
-        };
-        let item_span = self.map_span(
-            a.first_key
-                .into_iter()
-                .chain(a.extra.iter().map(|e| &*e.key)),
-            list,
-        );
-        let mut clause = None;
-        let mut clause_span = item_span;
-        if let Some(value) = &a.clause {
-            let span = self.value_span(value, item_span);
-            clause_span = span;
-            match value {
-                Value::Text(s) => match find_clause(self.book, last.map(|l| l.clause), s) {
-                    Some(c) => clause = Some(c),
-                    None => {
-                        let help = self
-                            .book
-                            .suggest_clause(s)
-                            .map(|k| format!("did you mean `{k}`?"));
-                        self.problem(
-                            Said {
-                                code: codes::UNKNOWN_CLAUSE,
-                                place: &format!("{}, field `clause`", place()),
-                                span,
-                            },
-                            format!("unknown clause `{s}`"),
-                            help,
-                        );
-                    }
-                },
-                other => self.not_text(&place(), "clause", other, span),
-            }
-        }
-        let mut status = None;
-        if let Some(value) = &a.status {
-            let span = self.value_span(value, item_span);
-            match value {
-                Value::Text(s) => match Status::from_keyword(s) {
-                    Some(st) => status = Some(st),
-                    None => self.problem(
-                        Said {
-                            code: codes::UNKNOWN_STATUS,
-                            place: &format!("{}, field `status`", place()),
-                            span,
-                        },
-                        format!("unknown status `{s}`"),
-                        Some(
-                            "use `met`, `partial`, `not-met`, `not-applicable` or `unknown`".into(),
-                        ),
-                    ),
-                },
-                other => self.not_text(&place(), "status", other, span),
-            }
-        }
-        let mut by = None;
-        if let Some(value) = &a.by {
-            match value {
-                Value::Text(s) => by = Some(share(last.and_then(|l| l.by.as_ref()), s)),
-                other => self.not_text(&place(), "by", other, item_span),
-            }
-        }
-        let repeated = if a.extra.is_empty() {
-            Vec::new()
-        } else {
-            repeats(a.extra.iter().map(|e| &*e.key))
-        };
-        for (Entry { key, .. }, repeated) in a.extra.iter().zip(repeated) {
-            let key_place = format!("{}, field `{key}`", place());
-            if repeated || ASSESSMENT_KEYS.contains(&&**key) {
-                self.duplicate_key(key, &key_place, item_span);
-            } else {
-                let span = self.key_span(key, item_span);
-                self.problem(
-                    said(codes::UNKNOWN_KEY, &key_place, span),
-                    format!("unknown key `{key}`"),
-                    Some("an assessment has `clause`, `status` and `by`".into()),
-                );
-            }
-        }
-        let missing = |s: &mut Self, what: &str, help: &str| {
-            s.problem(
-                said(codes::MISSING_FIELD, &place(), item_span),
-                format!("missing `{what}`"),
-                Some(help.into()),
-            );
-        };
-        if a.clause.is_none() {
-            missing(
-                self,
-                "clause",
-                "name the clause assessed: `clause: \"LABELIX:4.2\"`",
-            );
-        }
-        if a.status.is_none() {
-            missing(self, "status", "give the verdict: `status: met`");
-        }
-        Some((
-            Assessment {
-                clause: clause?,
-                status: status?,
-                by,
-            },
-            clause_span,
-        ))
-    }
-
     fn not_text(&mut self, place: &str, key: &str, value: &Value<'_>, span: Span) {
         self.problem(
             Said {
@@ -754,32 +585,6 @@ fn repeats<'k>(keys: impl Iterator<Item = &'k str>) -> Vec<bool> {
     } else {
         let mut seen = HashSet::with_capacity(keys.len());
         keys.iter().map(|k| !seen.insert(*k)).collect()
-    }
-}
-
-/// How many clauses after the last one assessed are tried before the
-/// index of every clause.
-const LOOKAHEAD: u32 = 8;
-
-/// The clause of key `key`, tried first among the few clauses after
-/// `last`: files list clauses in the rulebook's order more often than not,
-/// skipping a few, and those keys lie side by side in memory where the
-/// index costs a hash and cache misses.
-fn find_clause(book: &Rulebook, last: Option<ClauseIdx>, key: &str) -> Option<ClauseIdx> {
-    last.and_then(|last| {
-        let next = last.0.saturating_add(1);
-        (next..next.saturating_add(LOOKAHEAD))
-            .map(ClauseIdx)
-            .find(|&c| book.clause(c).is_some_and(|k| k.key == key))
-    })
-    .or_else(|| book.clause_by_key(key))
-}
-
-/// `text` as an assessor's name, shared with `last` when the same.
-fn share(last: Option<&Arc<str>>, text: &str) -> Arc<str> {
-    match last {
-        Some(last) if **last == *text => Arc::clone(last),
-        _ => Arc::from(text),
     }
 }
 

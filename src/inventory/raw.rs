@@ -82,11 +82,44 @@ pub(crate) enum Item<'t> {
 pub(crate) struct RawAssessment<'t> {
     /// The first key, when borrowed: where the item stands.
     pub first_key: Option<&'t str>,
-    pub clause: Option<Value<'t>>,
-    pub status: Option<Value<'t>>,
-    pub by: Option<Value<'t>>,
+    pub clause: Slot<'t>,
+    pub status: Slot<'t>,
+    pub by: Slot<'t>,
     /// Unknown keys, and known ones given again, in file order.
     pub extra: Vec<Entry<'t>>,
+}
+
+/// The value of a known key of an assessment: nearly always text borrowed
+/// from the file, kept as a bare slice (nothing to drop, a small item);
+/// anything else is boxed.
+#[derive(Debug, Default)]
+pub(crate) enum Slot<'t> {
+    #[default]
+    Missing,
+    Text(&'t str),
+    Other(Box<Value<'t>>),
+}
+
+impl<'t> Slot<'t> {
+    /// The value given, if any: its text, or the value when not text.
+    pub(crate) fn get(&self) -> Option<Result<&str, &Value<'t>>> {
+        match self {
+            Slot::Missing => None,
+            Slot::Text(s) => Some(Ok(s)),
+            Slot::Other(v) => Some(match &**v {
+                Value::Text(s) => Ok(s),
+                other => Err(other),
+            }),
+        }
+    }
+
+    fn into_value(self) -> Value<'t> {
+        match self {
+            Slot::Missing => Value::Null,
+            Slot::Text(s) => Value::Text(Cow::Borrowed(s)),
+            Slot::Other(v) => *v,
+        }
+    }
 }
 
 fn too_deep<E: de::Error>() -> E {
@@ -102,9 +135,16 @@ fn container<E: de::Error>(depth: usize) -> Result<(), E> {
     }
 }
 
-/// The scalar visits of every visitor here: each wraps a [`Value`].
+/// The scalar visits of every visitor here: each wraps a [`Value`]
+/// (borrowed text apart, with `, text`: the hot visitors take it bare).
 macro_rules! scalars {
     ($this:ident, $wrap:expr) => {
+        scalars!($this, $wrap, text);
+        fn visit_borrowed_str<E: de::Error>($this, v: &'de str) -> Result<Self::Value, E> {
+            Ok($wrap(Value::Text(Cow::Borrowed(v))))
+        }
+    };
+    ($this:ident, $wrap:expr, text) => {
         fn visit_unit<E: de::Error>($this) -> Result<Self::Value, E> {
             Ok($wrap(Value::Null))
         }
@@ -122,9 +162,6 @@ macro_rules! scalars {
         }
         fn visit_f64<E: de::Error>($this, v: f64) -> Result<Self::Value, E> {
             Ok($wrap(Value::Number(v)))
-        }
-        fn visit_borrowed_str<E: de::Error>($this, v: &'de str) -> Result<Self::Value, E> {
-            Ok($wrap(Value::Text(Cow::Borrowed(v))))
         }
         fn visit_str<E: de::Error>($this, v: &str) -> Result<Self::Value, E> {
             Ok($wrap(Value::Text(Cow::Owned(v.to_string()))))
@@ -201,12 +238,19 @@ impl<'de> Visitor<'de> for KeySeed {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a key")
     }
-    scalars!(self, |v: Value<'de>| match v {
-        Value::Text(s) => s,
-        Value::Number(n) => Cow::Owned(format!("{n}")),
-        Value::Bool(b) => Cow::Owned(b.to_string()),
-        Value::Null | Value::List(_) | Value::Map(_) => Cow::Borrowed("null"),
-    });
+    scalars!(
+        self,
+        |v: Value<'de>| match v {
+            Value::Text(s) => s,
+            Value::Number(n) => Cow::Owned(format!("{n}")),
+            Value::Bool(b) => Cow::Owned(b.to_string()),
+            Value::Null | Value::List(_) | Value::Map(_) => Cow::Borrowed("null"),
+        },
+        text
+    );
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
     fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Cow<'de, str>, A::Error> {
         Err(de::Error::custom("a key must be a plain value"))
     }
@@ -326,7 +370,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_, 'de> {
         let Some(Item::Assessment(a)) = self.out.last_mut() else {
             return Ok(());
         };
-        let inner = ValueSeed { depth: 3 };
+        let inner = SlotSeed { depth: 3 };
         let mut first = true;
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if std::mem::take(&mut first) {
@@ -340,17 +384,57 @@ impl<'de> Visitor<'de> for ItemSeed<'_, 'de> {
                 "status" => &mut a.status,
                 "by" => &mut a.by,
                 _ => {
+                    let value = value.into_value();
                     a.extra.push(Entry { key, value });
                     continue;
                 }
             };
-            if slot.is_some() {
-                a.extra.push(Entry { key, value });
+            if let Slot::Missing = slot {
+                *slot = value;
             } else {
-                *slot = Some(value);
+                let value = value.into_value();
+                a.extra.push(Entry { key, value });
             }
         }
         Ok(())
+    }
+}
+
+/// The value of a key of an assessment (three levels down): borrowed text
+/// straight into a [`Slot`], anything else read as a [`Value`].
+#[derive(Clone, Copy)]
+struct SlotSeed {
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for SlotSeed {
+    type Value = Slot<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Slot<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+fn boxed(v: Value<'_>) -> Slot<'_> {
+    Slot::Other(Box::new(v))
+}
+
+impl<'de> Visitor<'de> for SlotSeed {
+    type Value = Slot<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a YAML or JSON value")
+    }
+    scalars!(self, boxed, text);
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Slot<'de>, E> {
+        Ok(Slot::Text(v))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Slot<'de>, D::Error> {
+        self.deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Slot<'de>, A::Error> {
+        ValueSeed { depth: self.depth }.visit_seq(seq).map(boxed)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Slot<'de>, A::Error> {
+        ValueSeed { depth: self.depth }.visit_map(map).map(boxed)
     }
 }
 
