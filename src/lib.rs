@@ -67,7 +67,7 @@ pub use query::{
     ExportClause, ExportLink, Kinship, NetworkExport, ProofStep, QueryError, ReferentialTree,
     Relate,
 };
-pub use source::{FileId, Span};
+pub use source::{FileId, Location, SourceMap, Span};
 pub use test_blocks::{Failure, TestOutcome};
 pub use vocab::{Relation, RelationSet, Status};
 
