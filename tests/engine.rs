@@ -225,3 +225,25 @@ fn the_shipped_tests_pass_through_the_engine() {
     assert_eq!(json["passed"], run.passed);
     assert!(json["tests"][0]["name"].is_string());
 }
+
+#[test]
+fn an_engine_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>(_: &T) {}
+    let engine = Engine::shipped();
+    shared(&engine);
+    let answers: Vec<usize> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    engine
+                        .equivalents("ISO15189-2022:8.9", None)
+                        .map(|e| e.related.len())
+                        .unwrap_or(0)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or(0)).collect()
+    });
+    assert!(answers[0] > 0);
+    assert_eq!(answers[0], answers[1]);
+}
