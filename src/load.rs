@@ -1,6 +1,7 @@
 //! Reading rule files from disk or from the binary, and running the front
 //! end (parse, then resolve) over all of them at once.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{self, Diagnostic};
@@ -69,10 +70,13 @@ pub fn add_path(sources: &mut SourceMap, path: &Path) -> Result<(), LoadError> {
         });
     }
     for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|source| LoadError::Unreadable {
-            path: file.display().to_string(),
-            source,
-        })?;
+        let text =
+            crate::source::read_text(&file, crate::syntax::MAX_FILE_BYTES).map_err(|source| {
+                LoadError::Unreadable {
+                    path: file.display().to_string(),
+                    source,
+                }
+            })?;
         sources.add(file.display().to_string(), text);
     }
     Ok(())
@@ -87,12 +91,25 @@ pub fn paths(paths: &[PathBuf], options: Options) -> Result<Loaded, LoadError> {
     Ok(front_end(sources, options))
 }
 
+/// The files under `path` in path order. A folder reached twice (through a
+/// symbolic link to itself or to a folder already walked) and a file reached
+/// twice are taken once: a link loop would otherwise load the same files
+/// again at every turn, and two loops make the walk exponential.
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    let mut seen = HashSet::new();
+    walk(path, out, &mut seen)
+}
+
+fn walk(path: &Path, out: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>) -> Result<(), LoadError> {
     let unreadable = |source| LoadError::Unreadable {
         path: path.display().to_string(),
         source,
     };
     let meta = std::fs::metadata(path).map_err(unreadable)?;
+    let canonical = std::fs::canonicalize(path).map_err(unreadable)?;
+    if !seen.insert(canonical) {
+        return Ok(());
+    }
     if !meta.is_dir() {
         out.push(path.to_path_buf());
         return Ok(());
@@ -103,10 +120,8 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
         .collect();
     entries.sort();
     for entry in entries {
-        if entry.is_dir() {
-            collect(&entry, out)?;
-        } else if entry.extension().is_some_and(|e| e == "rules") {
-            out.push(entry);
+        if entry.is_dir() || entry.extension().is_some_and(|e| e == "rules") {
+            walk(&entry, out, seen)?;
         }
     }
     Ok(())

@@ -4,7 +4,46 @@
 //! locating a span is a binary search, never a rescan of the text.
 
 use std::fmt;
+use std::io::Read;
+use std::path::Path;
 use std::sync::Arc;
+
+/// Reads a text file of at most `limit` bytes. The size is checked before
+/// reading and the read stops one byte past the limit, so a device such as
+/// `/dev/zero`, a FIFO without a writer or a file growing while read can
+/// neither hang nor exhaust memory.
+///
+/// # Errors
+/// Not a regular file (`InvalidInput`), larger than `limit` (`FileTooLarge`,
+/// with the limit in the message), or an I/O or UTF-8 error.
+pub fn read_text(path: &Path, limit: usize) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "not a regular file (a folder, FIFO, device or socket); give a file",
+        ));
+    }
+    let too_large = || {
+        Error::new(
+            ErrorKind::FileTooLarge,
+            format!("larger than the limit of {} MiB", limit / (1024 * 1024)),
+        )
+    };
+    if usize::try_from(meta.len()).map_or(true, |n| n > limit) {
+        return Err(too_large());
+    }
+    let mut text = String::new();
+    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    std::fs::File::open(path)?
+        .take(cap)
+        .read_to_string(&mut text)?;
+    if text.len() > limit {
+        return Err(too_large());
+    }
+    Ok(text)
+}
 
 /// A half-open byte range `start..end` in one source file.
 ///

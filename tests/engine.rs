@@ -247,3 +247,74 @@ fn an_engine_can_be_shared_between_threads() {
     assert!(answers[0] > 0);
     assert_eq!(answers[0], answers[1]);
 }
+
+fn checker_of(engine: &Engine) -> refmap::Checker<'_> {
+    engine
+        .checker(CheckOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn unreadable_message(result: &Result<refmap::Report, CheckError>) -> String {
+    match result {
+        Err(e @ CheckError::Unreadable { .. }) => e.to_string(),
+        other => panic!("expected an unreadable input, got {other:?}"),
+    }
+}
+
+#[test]
+fn devices_fifos_and_huge_files_are_refused_without_reading_them() {
+    let engine = Engine::shipped();
+    let checker = checker_of(&engine);
+    let dir = std::env::temp_dir().join(format!("refmap-engine-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    // A sparse file past the 64 MiB inventory limit: refused from its size.
+    let huge = dir.join("huge.yaml");
+    let file = std::fs::File::create(&huge).unwrap_or_else(|e| panic!("{e}"));
+    file.set_len(65 * 1024 * 1024)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut inputs = vec![Input::Path("/dev/zero".into()), Input::Path(huge)];
+    // A FIFO without a writer would block a plain read forever.
+    let fifo = dir.join("fifo.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        inputs.push(Input::Path(fifo));
+    } else {
+        eprintln!("skipping the FIFO case: `mkfifo` is not available here");
+    }
+    let results = checker.check_all(&inputs, |_| {});
+    assert!(unreadable_message(&results[0]).contains("not a regular file"));
+    assert!(unreadable_message(&results[1]).contains("larger than the limit of 64 MiB"));
+    if let Some(r) = results.get(2) {
+        assert!(unreadable_message(r).contains("not a regular file"));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rules_folder_linked_into_itself_is_read_once() {
+    let dir = std::env::temp_dir().join(format!("refmap-loop-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.join("a.rules"),
+        "evidence audit_report \"Internal audit report\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // Two links back to the folder: without care, 2^depth paths to walk.
+    for name in ["again", "once-more"] {
+        let link = dir.join(name);
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&dir, &link).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let engine = Engine::builder()
+        .path(&dir)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .build();
+    assert_eq!(engine.rules_info().files, 1);
+    assert!(
+        !engine.diagnostics().iter().any(|d| d.is_error()),
+        "{:?}",
+        engine.diagnostics()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -186,8 +186,8 @@ impl Checker<'_> {
                 Input::Text { name, text } => Ok(self.check_in(scratch, name, text)?),
                 Input::Path(path) => {
                     let name = path.display().to_string();
-                    let text =
-                        std::fs::read_to_string(path).map_err(|source| CheckError::Unreadable {
+                    let text = crate::source::read_text(path, inventory::MAX_INVENTORY_BYTES)
+                        .map_err(|source| CheckError::Unreadable {
                             path: name.clone(),
                             source,
                         })?;
