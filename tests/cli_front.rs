@@ -437,3 +437,41 @@ fn a_closed_pipe_is_not_a_crash() {
         "refmap panicked on a closed pipe:\n{err}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn fmt_keeps_symbolic_and_hard_links_and_leaves_no_temporary_file() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = folder(&[("real.rules", UNFORMATTED), ("twin.rules", UNFORMATTED)]);
+    let real = dir.path().join("real.rules");
+    let link = dir.path().join("link.rules");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let twin = dir.path().join("twin.rules");
+    let hard = dir.path().join("hard.rules");
+    std::fs::hard_link(&twin, &hard).unwrap();
+
+    let out = run(&["fmt", path_str(&link), path_str(&hard)]);
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    // The link is still a link, and its target is formatted.
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(read(&real), FORMATTED);
+    // Both names of the hard-linked file see the new text: still one file.
+    assert_eq!(read(&twin), FORMATTED);
+    assert_eq!(std::fs::metadata(&twin).unwrap().nlink(), 2);
+    assert_eq!(
+        std::fs::metadata(&twin).unwrap().ino(),
+        std::fs::metadata(&hard).unwrap().ino()
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["hard.rules", "link.rules", "real.rules", "twin.rules"]
+    );
+}

@@ -36,19 +36,44 @@ pub fn eprint_all(rendered: &[String]) {
     }
 }
 
-/// Replaces `path` with `text` through a temporary file in the same folder,
-/// renamed over the original, keeping its permissions: the file is either
-/// the old one or the new one, never half-written.
+/// Replaces the file at `path` with `text`, keeping what the user had: a
+/// symbolic link stays a link and its target is written; the file keeps
+/// its permissions and (when the caller may set it) its owner; a file with
+/// several hard links keeps them all. The text is first written and synced
+/// to a temporary file beside the target, named `.NAME.refmap-fmt.XXXXXX`,
+/// then renamed over it, so the file is either the old one or the new one.
+/// With several hard links a rename would split them, so the synced
+/// temporary file is copied into the target instead and removed after:
+/// if the copy is interrupted, the temporary file still holds the text.
 pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(path)?.permissions();
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let target = std::fs::canonicalize(path)?;
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let meta = std::fs::metadata(&target)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}.refmap-fmt."))
+        .tempfile_in(dir)?;
     tmp.write_all(text.as_bytes())?;
     tmp.as_file().sync_all()?;
-    tmp.as_file().set_permissions(permissions)?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.as_file().set_permissions(meta.permissions())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(&target)?;
+            file.write_all(text.as_bytes())?;
+            file.sync_all()?;
+            return tmp.close();
+        }
+        // Only a privileged caller may give the file back to its owner;
+        // anyone else keeps owning what they rewrite, as editors do.
+        let _ = std::os::unix::fs::chown(tmp.path(), Some(meta.uid()), Some(meta.gid()));
+    }
+    tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())
 }
