@@ -3,9 +3,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::{codes, Rulebook};
 
-/// A warning for every link already implied by the others. Meaningful only
-/// on rules without errors: redundancy means nothing in a broken network.
-pub fn redundancy_warnings(book: &Rulebook) -> Vec<Diagnostic> {
+/// A warning for every link already implied by the others.
+fn redundancy_warnings(book: &Rulebook) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for id in book.network.redundant_links() {
         let Some(link) = book.link(id) else { continue };
@@ -25,13 +24,13 @@ pub fn redundancy_warnings(book: &Rulebook) -> Vec<Diagnostic> {
     out
 }
 
-/// Adds [`redundancy_warnings`] to a loaded rulebook without errors, in
-/// stable order.
-pub fn add_redundancy_warnings(loaded: &mut crate::model::Loaded) {
-    if loaded.has_errors() {
+/// Adds the redundant-link warnings to the diagnostics of `book`, in
+/// stable order, unless they hold an error: redundancy means nothing in a
+/// broken network.
+pub fn add_redundancy_warnings(diagnostics: &mut Vec<Diagnostic>, book: &Rulebook) {
+    if diagnostics.iter().any(Diagnostic::is_error) {
         return;
     }
-    let warnings = redundancy_warnings(&loaded.rulebook);
-    loaded.diagnostics.extend(warnings);
-    crate::diagnostic::sort(&mut loaded.diagnostics);
+    diagnostics.extend(redundancy_warnings(book));
+    crate::diagnostic::sort(diagnostics);
 }

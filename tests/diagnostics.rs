@@ -32,7 +32,7 @@ fn load_text(name: &str, text: &str) -> Loaded {
 /// Loads one text and adds the warnings only `lint` computes.
 fn lint_text(name: &str, text: &str) -> Loaded {
     let mut loaded = load_text(name, text);
-    refmap::internal::lint::add_redundancy_warnings(&mut loaded);
+    refmap::internal::lint::add_redundancy_warnings(&mut loaded.diagnostics, &loaded.rulebook);
     loaded
 }
 

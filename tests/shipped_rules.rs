@@ -138,7 +138,7 @@ fn referential_ids_are_the_fixed_ones() {
 #[test]
 fn the_shipped_rules_lint_clean_without_warnings() {
     let mut loaded = shipped();
-    refmap::internal::lint::add_redundancy_warnings(&mut loaded);
+    refmap::internal::lint::add_redundancy_warnings(&mut loaded.diagnostics, &loaded.rulebook);
     let shown: Vec<String> = loaded
         .diagnostics
         .iter()

@@ -39,10 +39,7 @@ impl Lint {
 
     /// Renders every diagnostic for a person (source line, underline, help).
     pub fn render(&self, color: bool) -> Vec<String> {
-        self.diagnostics
-            .iter()
-            .map(|d| d.render(&self.sources, color))
-            .collect()
+        render_all(&self.diagnostics, &self.sources, color)
     }
 }
 
@@ -120,10 +117,7 @@ impl RuleErrors {
 
     /// Renders every error for a person.
     pub fn render(&self, color: bool) -> Vec<String> {
-        self.errors
-            .iter()
-            .map(|d| d.render(&self.sources, color))
-            .collect()
+        render_all(&self.errors, &self.sources, color)
     }
 }
 
@@ -149,10 +143,7 @@ impl FormatError {
 
     /// Renders every syntax error for a person.
     pub fn render(&self, color: bool) -> Vec<String> {
-        self.diagnostics
-            .iter()
-            .map(|d| d.render(&self.sources, color))
-            .collect()
+        render_all(&self.diagnostics, &self.sources, color)
     }
 }
 
@@ -176,4 +167,12 @@ impl TestRun {
             tests,
         }
     }
+}
+
+/// Each diagnostic drawn for a person, from the files it points into.
+fn render_all(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d.render(sources, color))
+        .collect()
 }

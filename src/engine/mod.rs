@@ -187,11 +187,7 @@ impl Engine {
     pub fn lint(&self) -> Lint {
         let _span = tracing::info_span!("lint").entered();
         let mut diagnostics = self.loaded.diagnostics.clone();
-        // Redundancy means nothing in a broken network.
-        if !self.has_errors() {
-            diagnostics.extend(crate::lint::redundancy_warnings(self.book()));
-            crate::diagnostic::sort(&mut diagnostics);
-        }
+        crate::lint::add_redundancy_warnings(&mut diagnostics, self.book());
         Lint::new(diagnostics, self.book())
     }
 
