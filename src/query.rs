@@ -3,9 +3,11 @@
 //! related to one, what one referential covers of another, and the network
 //! itself for export.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
-use crate::mapper::{ClauseIdx, Relation, RelationSet};
+use crate::mapper::{ClauseIdx, Relation, RelationSet, SHORT_PROOF};
 use crate::model::Rulebook;
 pub use crate::model::{proof, ProofStep};
 
@@ -183,6 +185,18 @@ pub enum Kinship {
 }
 
 impl Kinship {
+    /// The word for it, as in JSON.
+    pub fn word(self) -> &'static str {
+        match self {
+            Kinship::Equals => "equals",
+            Kinship::SubsetOf => "subset-of",
+            Kinship::SupersetOf => "superset-of",
+            Kinship::Overlaps => "overlaps",
+            Kinship::Disjoint => "disjoint",
+            Kinship::Constrained => "constrained",
+        }
+    }
+
     /// Classifies a relation set of A to B.
     pub fn of(relations: RelationSet) -> Kinship {
         let eq = RelationSet::single(Relation::Equals);
@@ -238,19 +252,34 @@ pub fn equivalents(
     if let Some(r) = to {
         referential_id(book, r)?;
     }
-    let mut related: Vec<Equivalent> = book
+    let shown = |b: ClauseIdx| to.is_none_or(|r| book.referential_of(b) == r);
+    let answers: Vec<(ClauseIdx, crate::mapper::Answer)> = book
         .network
-        .related(a)
+        .related_citing(a, &shown)
         .into_iter()
-        .filter(|(b, _)| to.is_none_or(|r| book.referential_of(*b) == r))
+        .filter(|(b, _)| shown(*b))
+        .collect();
+    // A citation names the cited answer's kinship, as listed.
+    let kinships: HashMap<&str, Kinship> = answers
+        .iter()
+        .map(|(b, answer)| (book.key(*b), Kinship::of(answer.relations)))
+        .collect();
+    let mut related: Vec<Equivalent> = answers
+        .iter()
         .filter_map(|(b, answer)| {
-            let c = book.clause(b)?;
+            let c = book.clause(*b)?;
+            let mut steps = proof(book, &answer.proof);
+            for step in steps.iter_mut().filter(|s| s.kind == "citation") {
+                if let Some(k) = kinships.get(step.to.as_str()) {
+                    step.relation = k.word().to_string();
+                }
+            }
             Some(Equivalent {
                 clause: c.key.clone(),
                 title: c.title.clone(),
                 kinship: Kinship::of(answer.relations),
                 relations: answer.relations.iter().collect(),
-                proof: proof(book, &answer.proof),
+                proof: steps,
             })
         })
         .collect();
@@ -338,24 +367,27 @@ pub fn coverage(book: &Rulebook, from: &str, to: &str) -> Result<Coverage, Query
     let mut clauses = Vec::new();
     for y in book.clauses_of(&to) {
         let Some(c) = book.clause(y) else { continue };
+        // The nearest clauses of `from` only: asking every superset in turn
+        // is quadratic on a long chain of links.
+        let of_from = |x: ClauseIdx| book.referential_of(x) == from;
         let full = book
             .network
-            .supersets_of(y)
+            .nearest(y, true, &of_from)
             .into_iter()
-            .filter(|x| book.referential_of(*x) == from)
-            .filter_map(|x| book.network.entails_subset(y, x).map(|p| (x, p)))
             .min_by_key(|(x, p)| (p.len(), book.key(*x).to_string()));
         let (coverage, by, steps) = if let Some((x, p)) = full {
             (Cover::Full, Some(x), p)
         } else {
             let partial = book
                 .network
-                .supersets_and_overlaps(y)
-                .1
+                .nearest(y, false, &of_from)
                 .into_iter()
-                .filter(|x| book.referential_of(*x) == from)
-                .filter_map(|x| book.network.entails_overlap(y, x).map(|p| (x, p)))
-                .min_by_key(|(x, p)| (p.len(), book.key(*x).to_string()));
+                .min_by_key(|(x, p)| (p.len(), book.key(*x).to_string()))
+                .map(|(x, p)| {
+                    // the proof as `relate` would spell it, when short
+                    let short = book.network.entails_overlap_within(y, x, SHORT_PROOF);
+                    (x, short.unwrap_or(p))
+                });
             match partial {
                 Some((x, p)) => (Cover::Partial, Some(x), p),
                 None => {

@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use refmap::internal::mapper::{
-    ClauseIdx, LinkInput, Network, NetworkInput, Relation, RelationSet, Step,
+    Answer, ClauseIdx, LinkInput, Network, NetworkInput, Relation, RelationSet, Step,
 };
 
 /// Clauses of the small networks.
@@ -112,6 +112,28 @@ fn sub_network(input: &NetworkInput, steps: &[Step]) -> NetworkInput {
                 }
             }
             Step::Hierarchy { child, parent } => out.hierarchy.push((child, parent)),
+            // citations are expanded by `expanded` before this is called
+            Step::Cited { .. } => {}
+        }
+    }
+    out
+}
+
+/// The steps of `b`'s answer with every citation replaced, transitively,
+/// by the steps of the cited answer.
+fn expanded(answers: &std::collections::HashMap<ClauseIdx, Vec<Step>>, b: ClauseIdx) -> Vec<Step> {
+    let mut out = Vec::new();
+    let mut todo = vec![b];
+    let mut done = std::collections::HashSet::new();
+    while let Some(x) = todo.pop() {
+        if !done.insert(x) {
+            continue;
+        }
+        for step in answers.get(&x).into_iter().flatten() {
+            match *step {
+                Step::Cited { to, .. } => todo.push(to),
+                other => out.push(other),
+            }
         }
     }
     out
@@ -480,15 +502,20 @@ fn check_carriers(
 }
 
 /// A set network of `n` clauses built from `seed`, as `set_network` draws them.
-fn large_set_network(n: usize, seed: u64) -> NetworkInput {
+/// xorshift64*: a fixed sequence per seed, enough to spread links; each
+/// call gives a number below `bound`.
+fn xorshift(seed: u64) -> impl FnMut(u64) -> u64 {
     let mut state = seed | 1;
-    let mut next = move |bound: u64| {
-        // xorshift64*: a fixed sequence per seed, enough to spread links.
+    move |bound: u64| {
         state ^= state >> 12;
         state ^= state << 25;
         state ^= state >> 27;
         (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) % bound
-    };
+    }
+}
+
+fn large_set_network(n: usize, seed: u64) -> NetworkInput {
+    let mut next = xorshift(seed);
     let sets: Vec<u32> = (0..n).map(|_| 1 + next((1 << 12) - 1) as u32).collect();
     let links = (0..3 * n)
         .map(|_| {
@@ -521,5 +548,92 @@ proptest! {
         let all: Vec<_> = (0..n as u32).map(|c| net.supersets_and_overlaps(ClauseIdx(c))).collect();
         prop_assert!(all.iter().any(|(sup, over)| !sup.is_empty() && !over.is_empty()));
         check_mirror(&net, &all)?;
+    }
+}
+
+/// A long ring or chain of links from a hidden set model (so consistent),
+/// with a few random links across: proofs there exceed the length at which
+/// `related_citing` cites answers instead of repeating them.
+fn long_network(n: usize, ring: bool, extra: usize, seed: u64) -> NetworkInput {
+    let mut next = xorshift(seed);
+    // growing sets along the chain (a ring: all equal), random extras
+    let sets: Vec<u32> = (0..n)
+        .map(|i| {
+            if ring {
+                0xFFFF
+            } else {
+                (1u32 << (i % 31 + 1)).wrapping_sub(1) | (next(2) as u32) << 31
+            }
+        })
+        .collect();
+    let mut links: Vec<LinkInput> = (0..n - 1)
+        .map(|i| (i as u32, i as u32 + 1))
+        .chain(ring.then_some((n as u32 - 1, 0)))
+        .map(|(a, b)| LinkInput {
+            a: ClauseIdx(a),
+            relation: relation_of(sets[a as usize], sets[b as usize]),
+            b: ClauseIdx(b),
+            strength: None,
+        })
+        .collect();
+    for _ in 0..extra {
+        let (a, b) = (next(n as u64) as u32, next(n as u64) as u32);
+        links.push(LinkInput {
+            a: ClauseIdx(a),
+            relation: relation_of(sets[a as usize], sets[b as usize]),
+            b: ClauseIdx(b),
+            strength: None,
+        });
+    }
+    NetworkInput {
+        clause_count: n,
+        hierarchy: Vec::new(),
+        links,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Answers that cite other answers give the same relations as plain
+    /// ones, and each, with its citations expanded, proves its answer alone.
+    #[test]
+    fn citing_answers_prove_what_plain_ones_do(
+        n in 20usize..40,
+        ring in any::<bool>(),
+        extra in 0usize..4,
+        seed in any::<u64>(),
+        listed_mod in 1u32..4,
+    ) {
+        let input = long_network(n, ring, extra, seed);
+        let net = build(&input);
+        prop_assume!(net.conflicts().is_empty());
+        let listed = |c: ClauseIdx| c.0 % listed_mod == 0;
+        let mut cited_somewhere = false;
+        for a in [0u32, n as u32 / 2] {
+            let plain = net.related(ClauseIdx(a));
+            let citing = net.related_citing(ClauseIdx(a), &listed);
+            let relations = |v: &[(ClauseIdx, Answer)]| -> Vec<(ClauseIdx, RelationSet)> {
+                v.iter().map(|(b, x)| (*b, x.relations)).collect()
+            };
+            prop_assert_eq!(relations(&plain), relations(&citing));
+            let proofs: std::collections::HashMap<ClauseIdx, Vec<Step>> =
+                citing.iter().map(|(b, x)| (*b, x.proof.clone())).collect();
+            for (b, answer) in &citing {
+                for step in &answer.proof {
+                    if let Step::Cited { from, to } = *step {
+                        cited_somewhere = true;
+                        prop_assert_eq!(from, ClauseIdx(a));
+                        prop_assert!(listed(to), "cites {:?}, which is not listed", to);
+                    }
+                }
+                let alone = build(&sub_network(&input, &expanded(&proofs, *b)));
+                prop_assert_eq!(alone.relation(ClauseIdx(a), *b).relations, answer.relations);
+            }
+        }
+        if ring && extra == 0 && listed_mod == 1 {
+            // a bare ring of 20+ equal clauses has proofs of 10+ steps
+            prop_assert!(cited_somewhere, "no answer cited another");
+        }
     }
 }

@@ -8,8 +8,10 @@ use super::state::{Cap, State};
 use super::{AssessmentRef, Basis, ClauseResult, Contradiction, Detail, Report, Summary};
 use crate::date::Date;
 use crate::inventory::Inventory;
-use crate::mapper::ClauseIdx;
-use crate::model::{proof, Rulebook};
+use std::collections::HashSet;
+
+use crate::mapper::{ClauseIdx, SHORT_PROOF};
+use crate::model::{citation, proof, Rulebook};
 use crate::vocab::Status;
 
 impl<'b> Evaluator<'b> {
@@ -25,6 +27,8 @@ impl<'b> Evaluator<'b> {
         let mut summary = Vec::new();
         let mut clauses = Vec::new();
         let mut contradictions = Vec::new();
+        let mut pending = Vec::new();
+        let mut listed = Vec::new();
         let clause_of = |x: Option<Id>| x.map(Id::clause);
         let assessor = |x: ClauseIdx| {
             s.state(x)
@@ -94,7 +98,7 @@ impl<'b> Evaluator<'b> {
                 if detail == Detail::Summary {
                     continue;
                 }
-                let result = self.clause_result(
+                let (result, long) = self.clause_result(
                     c,
                     clause,
                     (st.status, st.basis, clause_of(st.via), capped),
@@ -102,8 +106,18 @@ impl<'b> Evaluator<'b> {
                     &s.states,
                     assessor(c),
                 );
+                if long {
+                    if let Some(x) = clause_of(st.via) {
+                        pending.push((clauses.len(), c, x));
+                    }
+                }
                 clauses.push(result);
+                listed.push(c);
             }
+        }
+        if !pending.is_empty() {
+            let listed: HashSet<ClauseIdx> = listed.into_iter().collect();
+            self.long_proofs(&mut clauses, pending, &listed, s);
         }
         Report {
             site: inventory.site.clone(),
@@ -115,7 +129,8 @@ impl<'b> Evaluator<'b> {
         }
     }
 
-    /// One clause's report line; `assessed_by` is who assessed it, if anyone.
+    /// One clause's report line; `assessed_by` is who assessed it, if
+    /// anyone. True beside it when its proof is too long to find here.
     pub(super) fn clause_result(
         &self,
         c: ClauseIdx,
@@ -124,7 +139,7 @@ impl<'b> Evaluator<'b> {
         ctx: &Context<'_>,
         states: &[State],
         assessed_by: Option<String>,
-    ) -> ClauseResult {
+    ) -> (ClauseResult, bool) {
         let book = self.book;
         let (evidence, mut missing) = match basis {
             _ if capped.is_some() => (
@@ -174,27 +189,34 @@ impl<'b> Evaluator<'b> {
                 vec!["no rule: only an assessment or a mapping can decide it".into()],
             ),
         };
-        let steps = match (basis, via) {
-            (Basis::Mapping, Some(x)) => book
+        // Short proofs whole; a longer one is left to `long_proofs`, which
+        // proves all those from one clause with one search.
+        let (steps, long) = match (basis, via) {
+            (Basis::Mapping, Some(x)) => match book
                 .network
-                .entails_subset(c, x)
-                .or_else(|| book.network.entails_overlap(c, x))
-                .unwrap_or_default(),
-            _ => Vec::new(),
+                .entails_subset_within(c, x, SHORT_PROOF)
+                .or_else(|| book.network.entails_overlap_within(c, x, SHORT_PROOF))
+            {
+                Some(steps) => (steps, false),
+                None => (Vec::new(), true),
+            },
+            _ => (Vec::new(), false),
         };
         // Its own ancestors are left out: they are met through it, not for
         // it. Carry-over never overrides an assessment: none for those.
-        let mut carriers: Vec<String> = if status == Status::Met
+        let (mut carriers, complete) = if status == Status::Met
             || basis == Basis::Assessment
             || status == Status::NotApplicable
         {
-            Vec::new()
+            (Vec::new(), true)
         } else {
-            self.supersets_of(c)
-                .iter()
-                .filter(|x| !self.is_ancestor(**x, c))
-                .map(|x| book.key(*x).to_string())
-                .collect()
+            let (supersets, complete) = book.network.supersets_within(c, MAX_CARRIERS);
+            let keys: Vec<String> = supersets
+                .into_iter()
+                .filter(|x| !self.is_ancestor(*x, c))
+                .map(|x| book.key(x).to_string())
+                .collect();
+            (keys, complete)
         };
         carriers.sort();
         if status != Status::Met
@@ -202,12 +224,17 @@ impl<'b> Evaluator<'b> {
             && !carriers.is_empty()
             && capped.is_none()
         {
+            let more = if complete {
+                String::new()
+            } else {
+                format!(" and more (`refmap equivalents {}` lists them)", clause.key)
+            };
             missing.push(format!(
-                "or any of these met, carried by mapping: {}",
+                "or any of these met, carried by mapping: {}{more}",
                 carriers.join(", ")
             ));
         }
-        ClauseResult {
+        let result = ClauseResult {
             clause: clause.key.clone(),
             title: clause.title.clone(),
             status,
@@ -226,9 +253,59 @@ impl<'b> Evaluator<'b> {
                 None
             },
             carriers,
+            carriers_truncated: !complete,
+        };
+        (result, long)
+    }
+
+    /// Fills in the proofs `clause_result` left out as long (`pending`:
+    /// the position in `clauses` and the clause), one search per clause
+    /// carried from: each proof cites the nearest clause on its way that
+    /// was carried from the same clause, whose own proof shows the rest.
+    fn long_proofs(
+        &self,
+        clauses: &mut [ClauseResult],
+        mut pending: Vec<(usize, ClauseIdx, ClauseIdx)>,
+        reported: &HashSet<ClauseIdx>,
+        s: &Scratch,
+    ) {
+        let book = self.book;
+        pending.sort_by_key(|&(at, _, x)| (x, at));
+        for group in pending.chunk_by(|p, q| p.2 == q.2) {
+            let Some(&(_, _, x)) = group.first() else {
+                continue;
+            };
+            let tree = book.network.carry_proofs(x);
+            for &(at, c, _) in group {
+                let inside = s.state(c).is_some_and(|st| st.status == Status::Met);
+                let carried_from_x = |p: ClauseIdx, met_only: bool| {
+                    reported.contains(&p)
+                        && s.state(p).is_some_and(|st| {
+                            st.basis == Basis::Mapping
+                                && st.via.map(Id::clause) == Some(x)
+                                && (!met_only || st.status == Status::Met)
+                        })
+                };
+                let found = tree
+                    .proof(c, inside, |p| carried_from_x(p, inside))
+                    .or_else(|| tree.proof(c, false, |p| carried_from_x(p, false)));
+                let (Some(found), Some(result)) = (found, clauses.get_mut(at)) else {
+                    continue;
+                };
+                let mut shown = proof(book, &found.steps);
+                if let Some(p) = found.cites {
+                    let relation = if inside { "within" } else { "overlaps" };
+                    let p = book.key(p);
+                    shown.push(citation(p, relation, book.key(x), p));
+                }
+                result.proof = shown;
+            }
         }
     }
 }
+
+/// The most carriers listed for one clause (see `Network::supersets_within`).
+const MAX_CARRIERS: usize = 64;
 
 pub(super) fn aggregate_missing(
     book: &Rulebook,

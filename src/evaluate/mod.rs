@@ -82,6 +82,10 @@ pub struct ClauseResult {
     pub assessed_by: Option<String>,
     /// Clauses whose being met would carry `met` to this one.
     pub carriers: Vec<String>,
+    /// Whether `carriers` lists only some of them (a clause inside a long
+    /// chain or a large class of equals has too many to list).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub carriers_truncated: bool,
 }
 
 /// Counts of statuses in one referential.

@@ -34,13 +34,18 @@ pub(super) fn find_conflicts(net: &Network, up_edges: &[(u32, u32, StepCode)]) -
     if has_set_model(net) {
         return Vec::new();
     }
+    let mut visited = Vec::new();
     let mut out = Vec::new();
     let mut accused = vec![false; net.links.len()];
     let mut search = Search::new(net, &[]);
     let n = net.clause_count as u32;
 
     for x in 0..n {
-        if !net.not_sub_out.has_edges(x) {
+        if !net
+            .not_sub_out
+            .edges(x)
+            .any(|(y, _)| net.reach.reaches(x, y, &mut visited))
+        {
             continue;
         }
         search.up_from(Slot::UpB, x, None);
@@ -131,32 +136,23 @@ pub(super) fn find_conflicts(net: &Network, up_edges: &[(u32, u32, StepCode)]) -
 
 /// Whether the three conditions hold, without proofs; cheaper than the
 /// search for conflicts, which runs only when this fails (and then reports
-/// exactly what it always did). Condition 1 as there; conditions 2 and 3
+/// exactly what it always did). Condition 1 by the reachability index
+/// (`reach.rs`: a search per `⊄` fact would be quadratic on a long chain
+/// of links); conditions 2 and 3
 /// from the `disjoint` links instead, usually far fewer than the
 /// `intersects` ones: for each link `C disjoint D`, `down(C)` is marked once
 /// and `down(D)` is searched for a marked clause or one with an
 /// `intersects` partner marked.
 fn has_set_model(net: &Network) -> bool {
     let n = net.clause_count;
-    let (mut above, mut below_c, mut below_d) = (Reach::new(n), Reach::new(n), Reach::new(n));
-    let mut searched = false;
+    let (mut below_c, mut below_d) = (Sweep::new(n), Sweep::new(n));
+    let mut visited = Vec::new();
     for x in 0..n as u32 {
-        if !net.not_sub_out.has_edges(x) {
-            continue;
-        }
-        // When `x` is in the last up-set searched, `up(x)` lies within it:
-        // if no `Y` of `x` is in that up-set, none is in `up(x)`, and the
-        // search is saved: the other clauses of a class of equals just
-        // searched from, for one, need none.
-        if searched
-            && above.contains(x)
-            && !net.not_sub_out.edges(x).any(|(y, _)| above.contains(y))
+        if net
+            .not_sub_out
+            .edges(x)
+            .any(|(y, _)| net.reach.reaches(x, y, &mut visited))
         {
-            continue;
-        }
-        above.search(&net.up, x);
-        searched = true;
-        if net.not_sub_out.edges(x).any(|(y, _)| above.contains(y)) {
             return false;
         }
     }
@@ -184,15 +180,15 @@ fn has_set_model(net: &Network) -> bool {
 
 /// A bare reachability search: epoch stamps only (4 bytes a clause, so the
 /// array stays in cache on large networks) and the visited clauses.
-struct Reach {
+struct Sweep {
     stamp: Vec<u32>,
     epoch: u32,
     seen: Vec<u32>,
 }
 
-impl Reach {
-    fn new(node_count: usize) -> Reach {
-        Reach {
+impl Sweep {
+    fn new(node_count: usize) -> Sweep {
+        Sweep {
             stamp: vec![0; node_count],
             epoch: 0,
             seen: Vec::new(),

@@ -33,10 +33,12 @@
 //! checks all of this against a brute-force set model.
 
 mod adjacency;
+mod carry;
 mod check;
 mod marks;
 mod proof;
 mod query;
+mod reach;
 mod search;
 
 use std::fmt;
@@ -47,6 +49,7 @@ use adjacency::{Csr, StepCode, MAX_INDEX};
 use marks::ScratchPool;
 
 pub use crate::vocab::{ClauseIdx, LinkId, Relation, RelationSet, UnknownRelation};
+pub use carry::{CarryProofs, CitingProof, SHORT_PROOF};
 pub use search::CarrySets;
 
 /// A declared link `a relation b`.
@@ -94,6 +97,15 @@ pub enum Step {
         /// Its parent clause.
         parent: ClauseIdx,
     },
+    /// What the proof given for the relation of `from` to `to` in the same
+    /// answer list shows (see [`Network::related_citing`]): long chains cite
+    /// the answers they pass through instead of repeating their proofs.
+    Cited {
+        /// The asked clause.
+        from: ClauseIdx,
+        /// The clause whose answer is cited.
+        to: ClauseIdx,
+    },
 }
 
 impl Step {
@@ -101,7 +113,7 @@ impl Step {
     pub fn link(self) -> Option<LinkId> {
         match self {
             Step::Link { link, .. } => Some(link),
-            Step::Hierarchy { .. } => None,
+            Step::Hierarchy { .. } | Step::Cited { .. } => None,
         }
     }
 }
@@ -235,6 +247,8 @@ pub struct Network {
     overlap: Csr,
     /// Both directions of every `disjoint` link.
     disjoint: Csr,
+    /// `x ⊆* y` without a search for most pairs.
+    reach: reach::Reach,
     conflicts: Vec<Conflict>,
     pool: ScratchPool,
 }
@@ -339,9 +353,12 @@ impl Network {
             not_sub_out: Csr::new(n, &not_sub),
             overlap: Csr::new(n, &overlap),
             disjoint: Csr::new(n, &disjoint),
+            reach: reach::Reach::default(),
             conflicts: Vec::new(),
             pool: ScratchPool::default(),
         };
+        network.reach =
+            tracing::info_span!("condense").in_scope(|| reach::Reach::new(n, &network.up));
         network.conflicts =
             tracing::info_span!("check_network").in_scope(|| check::find_conflicts(&network, &up));
         Ok(network)
@@ -396,6 +413,7 @@ impl Network {
                 Some(if reversed { (l.b, l.a) } else { (l.a, l.b) })
             }
             Step::Hierarchy { child, parent } => Some((child, parent)),
+            Step::Cited { from, to } => Some((from, to)),
         }
     }
 

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use super::adjacency::StepCode;
-use super::marks::Slot;
+use super::carry::SHORT_PROOF;
+use super::marks::{Pred, Slot};
 use super::search::{allowed, Search};
 use super::{Answer, Network, Relation, RelationSet, Step};
 
@@ -215,6 +216,71 @@ impl Search<'_> {
         best
     }
 
+    /// The answer from the reasons `[core_ab, core_ba, sub_ab, sub_ba,
+    /// apart, overlap]` (see [`Search::answer`]), a proof longer than
+    /// [`SHORT_PROOF`] steps citing the first clause `p` of its searches'
+    /// trees for which `cite(slot, p)` holds.
+    pub(super) fn answer_citing(
+        &self,
+        a: u32,
+        reasons: [Reason; 6],
+        cite: &dyn Fn(Slot, u32) -> bool,
+    ) -> Answer {
+        let mut relations = RelationSet::ALL;
+        let mut proof = ProofBuilder::default();
+        for (relation, reason) in excluded(&reasons) {
+            let Some((length, why)) = reason else {
+                continue;
+            };
+            relations = relations.without(relation);
+            match why {
+                Why::In { slot, node } if length > SHORT_PROOF => {
+                    let (codes, cited) = self.trace_citing(slot, node, cite);
+                    proof.extend(self.net, codes);
+                    if let Some(p) = cited {
+                        proof.cite(a, p);
+                    }
+                }
+                _ => proof.extend(self.net, self.spell_out(why)),
+            }
+        }
+        Answer {
+            relations,
+            proof: proof.steps,
+        }
+    }
+
+    /// `trace(slot, v)`, stopping at the first node `p` whose search tree
+    /// (that of `slot` or of a base it continues) makes `cite(slot, p)` true.
+    pub(super) fn trace_citing(
+        &self,
+        mut slot: Slot,
+        mut v: u32,
+        cite: &dyn Fn(Slot, u32) -> bool,
+    ) -> (Vec<StepCode>, Option<u32>) {
+        let mut out = Vec::new();
+        loop {
+            match self.marks.get(slot).pred(v) {
+                None | Some(Pred::Root) => return (out, None),
+                Some(Pred::Within(from, step)) => {
+                    out.push(step);
+                    v = from;
+                }
+                Some(Pred::Cross(from, step)) => {
+                    out.extend(step);
+                    v = from;
+                    match slot.base() {
+                        Some(base) => slot = base,
+                        None => return (out, None),
+                    }
+                }
+            }
+            if !matches!(self.marks.get(slot).pred(v), None | Some(Pred::Root)) && cite(slot, v) {
+                return (out, Some(v));
+            }
+        }
+    }
+
     /// The answer from the reasons ruling out each relation: `core_ab` —
     /// adding `a ⊆ b` breaks the network —, `core_ba`, `sub_ab` (`a ⊆* b`),
     /// `sub_ba`, `apart` (`a` and `b` inside disjoint clauses) and `overlap`.
@@ -227,19 +293,9 @@ impl Search<'_> {
         apart: Reason,
         overlap: Reason,
     ) -> Answer {
-        let excluded = [
-            (Relation::Equals, shorter(core_ab, core_ba)),
-            (Relation::SubsetOf, shorter(sub_ba, core_ab)),
-            (Relation::SupersetOf, shorter(sub_ab, core_ba)),
-            (
-                Relation::Intersects,
-                shorter(shorter(sub_ab, sub_ba), apart),
-            ),
-            (Relation::Disjoint, overlap),
-        ];
         let mut relations = RelationSet::ALL;
         let mut proof = ProofBuilder::default();
-        for (relation, reason) in excluded {
+        for (relation, reason) in excluded(&[core_ab, core_ba, sub_ab, sub_ba, apart, overlap]) {
             if let Some((_, why)) = reason {
                 relations = relations.without(relation);
                 proof.extend(self.net, self.spell_out(why));
@@ -250,6 +306,30 @@ impl Search<'_> {
             proof: proof.steps,
         }
     }
+}
+
+/// The reason ruling out each relation, from `[core_ab, core_ba, sub_ab,
+/// sub_ba, apart, overlap]` (see [`Search::answer`]).
+fn excluded(reasons: &[Reason; 6]) -> [(Relation, Reason); 5] {
+    let [core_ab, core_ba, sub_ab, sub_ba, apart, overlap] = *reasons;
+    [
+        (Relation::Equals, shorter(core_ab, core_ba)),
+        (Relation::SubsetOf, shorter(sub_ba, core_ab)),
+        (Relation::SupersetOf, shorter(sub_ab, core_ba)),
+        (
+            Relation::Intersects,
+            shorter(shorter(sub_ab, sub_ba), apart),
+        ),
+        (Relation::Disjoint, overlap),
+    ]
+}
+
+/// The relations no reason rules out.
+pub(super) fn relations_left(reasons: &[Reason; 6]) -> RelationSet {
+    excluded(reasons)
+        .into_iter()
+        .filter(|(_, reason)| reason.is_some())
+        .fold(RelationSet::ALL, |set, (relation, _)| set.without(relation))
 }
 
 /// Steps without repetition, in first-use order: a link used in both
@@ -263,6 +343,17 @@ pub(super) struct ProofBuilder {
 }
 
 impl ProofBuilder {
+    /// Appends the citation of the answer for `to` (asked from `from`).
+    pub(super) fn cite(&mut self, from: u32, to: u32) {
+        let step = Step::Cited {
+            from: super::ClauseIdx(from),
+            to: super::ClauseIdx(to),
+        };
+        if !self.steps.contains(&step) {
+            self.steps.push(step);
+        }
+    }
+
     /// Appends the steps not yet present.
     pub(super) fn extend(&mut self, net: &Network, codes: Vec<StepCode>) {
         for code in codes {

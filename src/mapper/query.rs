@@ -27,7 +27,9 @@
 //! brute-force set model.
 
 use super::marks::{Pred, Slot};
-use super::proof::{shorter, ProofBuilder};
+use std::collections::HashMap;
+
+use super::proof::{relations_left, shorter, Reason};
 use super::search::{CarrySets, Search, Source};
 use super::{Answer, ClauseIdx, Network, Relation, RelationSet, Step};
 
@@ -89,7 +91,11 @@ impl Search<'_> {
     /// table of the module documentation once, from `a`'s side: `b` is
     /// ruled out of a relation exactly when it lands in the matching
     /// search, whose distances are the proof lengths.
-    pub(super) fn related(&mut self, a: u32) -> Vec<(ClauseIdx, Answer)> {
+    pub(super) fn related(
+        &mut self,
+        a: u32,
+        listed: &dyn Fn(ClauseIdx) -> bool,
+    ) -> Vec<(ClauseIdx, Answer)> {
         let net = self.net;
         self.prepare_a(a);
         self.shared_over(Slot::DownA, Slot::SharedA);
@@ -131,34 +137,54 @@ impl Search<'_> {
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
-        candidates
+        let reasons: Vec<(u32, [Reason; 6])> = candidates
             .into_iter()
             .map(|b| {
                 let r = |slot| self.in_reason(slot, b);
                 let core_ab = shorter(r(Slot::InsideNotSubOfA), r(Slot::InsideDisjointOfSharedA));
                 let core_ba = shorter(r(Slot::AboveNotSubOfA), r(Slot::SharedInsideDisjointOfA));
-                let answer = self.answer(
+                let reasons = [
                     core_ab,
                     core_ba,
                     r(Slot::UpA),
                     r(Slot::DownA),
                     r(Slot::InsideDisjointOfA),
                     r(Slot::SharedA),
+                ];
+                (b, reasons)
+            })
+            .filter(|(_, reasons)| relations_left(reasons) != RelationSet::ALL)
+            .collect();
+        // A long proof cites a listed answer it passes through, when that
+        // answer shows what the rest of the chain would (see `Step::Cited`).
+        let known: HashMap<u32, RelationSet> = reasons
+            .iter()
+            .filter(|(b, _)| listed(ClauseIdx(*b)))
+            .map(|(b, reasons)| (*b, relations_left(reasons)))
+            .collect();
+        let cite = |slot: Slot, p: u32| {
+            let Some(&rel) = known.get(&p) else {
+                return false;
+            };
+            let eq = RelationSet::single(Relation::Equals);
+            match slot {
+                Slot::UpA => rel.is_subset(eq.with(Relation::SubsetOf)),
+                Slot::DownA => rel.is_subset(eq.with(Relation::SupersetOf)),
+                Slot::SharedA => !rel.contains(Relation::Disjoint),
+                _ => false,
+            }
+        };
+        reasons
+            .into_iter()
+            .map(|(b, [core_ab, core_ba, sub_ab, sub_ba, apart, overlap])| {
+                let answer = self.answer_citing(
+                    a,
+                    [core_ab, core_ba, sub_ab, sub_ba, apart, overlap],
+                    &cite,
                 );
                 (ClauseIdx(b), answer)
             })
-            .filter(|(_, answer)| answer.relations != RelationSet::ALL)
             .collect()
-    }
-
-    /// Why `down(a)` and `down(b)` must share obligations (`a ≠ b`).
-    pub(super) fn overlap_proof(&mut self, a: u32, b: u32) -> Option<Vec<Step>> {
-        self.down_from(Slot::DownA, a);
-        self.down_from(Slot::DownB, b);
-        let (_, why) = self.overlap_reason()?;
-        let mut proof = ProofBuilder::default();
-        proof.extend(self.net, self.spell_out(why));
-        Some(proof.steps)
     }
 }
 
@@ -194,20 +220,7 @@ impl Network {
     /// this query still answers by reachability so that a single bad link
     /// does not make every clause carry evidence to every other.
     pub fn entails_subset(&self, a: ClauseIdx, b: ClauseIdx) -> Option<Vec<Step>> {
-        if !self.contains(a) || !self.contains(b) {
-            return None;
-        }
-        if a == b {
-            return Some(Vec::new());
-        }
-        let mut search = Search::new(self, &[]);
-        search.up_from(Slot::UpA, a.0, Some(b.0));
-        if !search.marks(Slot::UpA).contains(b.0) {
-            return None;
-        }
-        let mut proof = ProofBuilder::default();
-        proof.extend(self, search.up_path(Slot::UpA, b.0));
-        Some(proof.steps)
+        self.entails_subset_within(a, b, u32::MAX)
     }
 
     /// A shortest proof that `a` and `b` share obligations (`disjoint` is
@@ -215,13 +228,7 @@ impl Network {
     /// Like [`Network::entails_subset`], answers from the declared facts
     /// even in an inconsistent network.
     pub fn entails_overlap(&self, a: ClauseIdx, b: ClauseIdx) -> Option<Vec<Step>> {
-        if !self.contains(a) || !self.contains(b) {
-            return None;
-        }
-        if a == b {
-            return Some(Vec::new());
-        }
-        Search::new(self, &[]).overlap_proof(a.0, b.0)
+        self.entails_overlap_within(a, b, u32::MAX)
     }
 
     /// Every clause `b ≠ a` whose relation to `a` is not all five, with
@@ -233,10 +240,23 @@ impl Network {
     /// links from either; each candidate is then related to `a`. Empty in an
     /// inconsistent network.
     pub fn related(&self, a: ClauseIdx) -> Vec<(ClauseIdx, Answer)> {
+        self.related_citing(a, &|_| false)
+    }
+
+    /// [`Network::related`], where a proof longer than
+    /// [`super::SHORT_PROOF`] steps may end by citing ([`Step::Cited`]) the
+    /// answer for a clause it passes through, if `listed` says that answer is
+    /// shown too: on a chain or ring of 10⁵ links, proofs written out whole
+    /// would be quadratic in size.
+    pub fn related_citing(
+        &self,
+        a: ClauseIdx,
+        listed: &dyn Fn(ClauseIdx) -> bool,
+    ) -> Vec<(ClauseIdx, Answer)> {
         if !self.is_consistent() || !self.contains(a) {
             return Vec::new();
         }
-        Search::new(self, &[]).related(a.0)
+        Search::new(self, &[]).related(a.0, listed)
     }
 
     /// The clauses `b ≠ a` with `a ⊆ b` entailed, in index order.
@@ -359,7 +379,7 @@ impl Network {
     }
 
     /// Whether `c` is a clause of the network.
-    fn contains(&self, c: ClauseIdx) -> bool {
+    pub(super) fn contains(&self, c: ClauseIdx) -> bool {
         (c.0 as usize) < self.clause_count
     }
 }

@@ -31,6 +31,10 @@ pub(super) struct Search<'n> {
     /// Whether `shared(a)` (`shared(b)`) is filled for the current `a` (`b`).
     pub(super) shared_a_ready: bool,
     pub(super) shared_b_ready: bool,
+    /// Searches stop expanding nodes at this distance (`u32::MAX`: never).
+    pub(super) depth_limit: u32,
+    /// Searches stop once they hold this many nodes (`usize::MAX`: never).
+    pub(super) node_limit: usize,
 }
 
 impl Drop for Search<'_> {
@@ -48,6 +52,8 @@ impl<'n> Search<'n> {
             marks: net.pool.take(),
             shared_a_ready: false,
             shared_b_ready: false,
+            depth_limit: u32::MAX,
+            node_limit: usize::MAX,
         }
     }
 
@@ -94,6 +100,10 @@ impl<'n> Search<'n> {
             };
             head += 1;
             let d = marks.dist(v).unwrap_or(0) + 1;
+            if d > self.depth_limit || marks.len() >= self.node_limit {
+                // breadth-first: every node still queued is as far or farther
+                break;
+            }
             for (w, step) in adjacency.edges(v) {
                 if allowed(removed, step)
                     && marks.visit(w, Pred::Within(v, step), d)
@@ -159,25 +169,8 @@ impl<'n> Search<'n> {
 
     /// The steps that put `v` in the search `slot`, following sources into
     /// the searches they continue.
-    pub(super) fn trace(&self, mut slot: Slot, mut v: u32) -> Vec<StepCode> {
-        let mut out = Vec::new();
-        loop {
-            match self.marks.get(slot).pred(v) {
-                None | Some(Pred::Root) => return out,
-                Some(Pred::Within(from, step)) => {
-                    out.push(step);
-                    v = from;
-                }
-                Some(Pred::Cross(from, step)) => {
-                    out.extend(step);
-                    v = from;
-                    match slot.base() {
-                        Some(base) => slot = base,
-                        None => return out,
-                    }
-                }
-            }
-        }
+    pub(super) fn trace(&self, slot: Slot, v: u32) -> Vec<StepCode> {
+        self.trace_citing(slot, v, &|_, _| false).0
     }
 
     /// The chain `source ⊆ … ⊆ v` of an up-search.

@@ -32,7 +32,7 @@ use crate::vocab::{FieldType, Rationale, RefAttrKey};
 /// these maps into output, and a fixed seed keeps it that way reproducibly.
 pub(crate) type NameMap<V> = HashMap<String, V, foldhash::fast::FixedState>;
 
-pub use proof::{proof, ProofStep};
+pub use proof::{citation, proof, ProofStep};
 pub use rule::{Comparison, Condition, EvidenceRule, EvidenceTypeIdx, Field, Rule, Value};
 pub use suggest::closest;
 pub use test_case::{TestCase, TestItem};

@@ -578,6 +578,8 @@ pub(super) fn conflict_diagnostic(
                 places.push((c.file, c.span, text.clone()));
                 described.push(text);
             }
+            // conflicts are proved whole, never by citation
+            Step::Cited { .. } => {}
         }
     }
     let mut places = places.into_iter();
