@@ -179,8 +179,10 @@ fn crosswalks_have_the_expected_breadth() {
     assert!(between("ISO15189-2022", "LABELIX") >= 20);
     assert!(between("ISO15189-2022", "ASN-2019-DC-0660") >= 8);
     assert!(between("LABELIX", "ASN-2019-DC-0660") >= 8);
-    assert!(between("ISO15189-2022", "ACR-F") >= 6);
-    assert!(between("LABELIX", "ACR-F") >= 6);
+    // The issue 13 review removed the weak ACR-F links kept only so that
+    // ACR-F was not isolated; what remains is the defensible overlap.
+    assert!(between("ISO15189-2022", "ACR-F") >= 4);
+    assert!(between("LABELIX", "ACR-F") >= 4);
     assert!(between("ISO15189-2012", "ISO15189-2022") >= 25);
 }
 
