@@ -330,10 +330,14 @@ pub struct Coverage {
     pub counts: CoverCounts,
 }
 
-/// What holding every clause of `from` covers of each clause of `to`; a
-/// clause for which `inapplicable` holds is reported `not-applicable` and
-/// left out of the percentages.
-pub fn coverage(
+/// What holding every clause of `from` covers of each clause of `to`.
+pub fn coverage(book: &Rulebook, from: &str, to: &str) -> Result<Coverage, QueryError> {
+    coverage_where(book, from, to, &|_| false)
+}
+
+/// [`coverage`], where a clause for which `inapplicable` holds is reported
+/// `not-applicable` and left out of the percentages.
+pub fn coverage_where(
     book: &Rulebook,
     from: &str,
     to: &str,

@@ -285,8 +285,10 @@ impl Engine {
     ) -> Result<Coverage, QueryError> {
         let _span = tracing::info_span!("query").entered();
         match site {
-            None => query::coverage(self.book(), from, to, &|_| false),
-            Some(site) => query::coverage(self.book(), from, to, &|c| !self.applies_to(c, site)),
+            None => query::coverage(self.book(), from, to),
+            Some(site) => {
+                query::coverage_where(self.book(), from, to, &|c| !self.applies_to(c, site))
+            }
         }
     }
 
