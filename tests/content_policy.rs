@@ -277,32 +277,59 @@ fn applies_fields(book: &Rulebook, idx: ClauseIdx) -> BTreeSet<String> {
     out
 }
 
-#[test]
-fn every_asn_clause_applies_only_with_ionising_radiation() {
+/// Every clause of `referential` carries an `applies if` on `facts`, is not
+/// applicable to the site `outside` describes, and (top-level clauses at
+/// least) applies to the site `inside` describes.
+fn assert_scoped(referential: &str, facts: &[&str], outside: &str, inside: &str) {
+    use refmap::internal::{evaluate::applies, inventory};
     let loaded = shipped();
     let book = &loaded.rulebook;
-    for idx in book.clauses_of("ASN-2019-DC-0660") {
+    let outside = inventory::load(book, "outside.yaml", outside).unwrap();
+    let inside = inventory::load(book, "inside.yaml", inside).unwrap();
+    for idx in book.clauses_of(referential) {
         let f = applies_fields(book, idx);
+        let key = book.key(idx);
         assert!(
-            f.contains("ionising_radiation") && f.contains("modalities"),
-            "`{}` must carry the ionising-radiation `applies if` (ionising_radiation and modalities), has {f:?}",
-            book.key(idx)
+            facts.iter().all(|x| f.contains(*x)),
+            "`{key}` must carry an `applies if` on {facts:?}, has {f:?}"
         );
+        assert!(
+            !applies(book, idx, &outside),
+            "`{key}` applies outside its scope"
+        );
+        if book.clause(idx).unwrap().parent.is_none() {
+            assert!(
+                applies(book, idx, &inside),
+                "`{key}` does not apply inside its scope"
+            );
+        }
     }
 }
 
 #[test]
+fn every_asn_clause_applies_only_with_ionising_radiation() {
+    assert_scoped(
+        "ASN-2019-DC-0660",
+        &["ionising_radiation", "modalities"],
+        "site: \"IRM\"\nprofile: { modalities: [MR, US] }\n",
+        "site: \"Scanner\"\nprofile: { modalities: [CT] }\n",
+    );
+    assert_scoped(
+        "ASN-2019-DC-0660",
+        &["ionising_radiation"],
+        "site: \"Sans RI\"\nprofile: { ionising_radiation: false }\n",
+        "site: \"Rien\"\n",
+    );
+}
+
+#[test]
 fn every_acr_f_clause_applies_only_to_interventional_radiology() {
-    let loaded = shipped();
-    let book = &loaded.rulebook;
-    for idx in book.clauses_of("ACR-F") {
-        let f = applies_fields(book, idx);
-        assert!(
-            f.contains("modalities"),
-            "`{}` must apply only where modalities include IR, has {f:?}",
-            book.key(idx)
-        );
-    }
+    assert_scoped(
+        "ACR-F",
+        &["modalities"],
+        "site: \"Cabinet\"\nprofile: { modalities: [XR, CT, MR] }\n",
+        "site: \"Bloc\"\nprofile: { modalities: [IR] }\n",
+    );
 }
 
 #[test]
