@@ -57,7 +57,7 @@ pub use date::{Date, DateError};
 pub use diagnostic::{Diagnostic, DiagnosticJson, Label, PlaceJson, Severity};
 pub use engine::{
     CheckError, CheckOptions, Checker, Engine, EngineBuilder, FormatError, Input, Lint, RuleErrors,
-    RulesInfo, TestRun,
+    RulesInfo, SiteProfile, TestRun,
 };
 pub use evaluate::{AssessmentRef, Basis, ClauseResult, Contradiction, Report, Summary};
 pub use inventory::{InventoryError, Problem};

@@ -90,8 +90,21 @@ impl Context<'_> {
                 let r = engine.equivalents(a, to.as_deref());
                 self.answer(&self.queried(r)?, report::equivalents)
             }
-            Command::Coverage { from, to } => {
-                let r = engine.coverage(from, to);
+            Command::Coverage { from, to, profile } => {
+                let site = match profile {
+                    None => None,
+                    Some(path) => Some(engine.site_profile(path).map_err(|e| match e {
+                        refmap::CheckError::Inventory(e) => {
+                            eprint_all(&[e.render(self.color_err)]);
+                            Ending::Input(format!(
+                                "`--profile {}`: the inventory has problems",
+                                path.display()
+                            ))
+                        }
+                        other => Ending::Input(format!("`--profile`: {other}")),
+                    })?),
+                };
+                let r = engine.coverage_for(from, to, site.as_ref());
                 self.answer(&self.queried(r)?, report::coverage)
             }
             Command::Export => {

@@ -304,6 +304,8 @@ pub enum Cover {
     Partial,
     /// Entailed to share nothing with any top-level clause of it.
     Disjoint,
+    /// Does not apply to the site whose profile was given.
+    NotApplicable,
     /// Nothing is entailed: no claim either way.
     Unknown,
 }
@@ -332,13 +334,15 @@ pub struct CoverCounts {
     pub partial: usize,
     /// Disjoint clauses.
     pub disjoint: usize,
+    /// Clauses that do not apply to the given site profile (0 without one).
+    pub not_applicable: usize,
     /// Clauses about which nothing is entailed.
     pub unknown: usize,
     /// All clauses of the covered referential.
     pub total: usize,
-    /// `full / total`, in percent, one decimal.
+    /// `full / (total - not_applicable)`, in percent, one decimal.
     pub full_percent: f64,
-    /// `(full + partial) / total`, in percent, one decimal.
+    /// `(full + partial) / (total - not_applicable)`, in percent, one decimal.
     pub any_percent: f64,
 }
 
@@ -357,6 +361,17 @@ pub struct Coverage {
 
 /// What holding every clause of `from` covers of each clause of `to`.
 pub fn coverage(book: &Rulebook, from: &str, to: &str) -> Result<Coverage, QueryError> {
+    coverage_where(book, from, to, &|_| false)
+}
+
+/// [`coverage`], where a clause for which `inapplicable` holds is reported
+/// `not-applicable` and left out of the percentages.
+pub fn coverage_where(
+    book: &Rulebook,
+    from: &str,
+    to: &str,
+    inapplicable: &dyn Fn(ClauseIdx) -> bool,
+) -> Result<Coverage, QueryError> {
     let from = referential_id(book, from)?.to_string();
     let to = referential_id(book, to)?.to_string();
     let from_tops: Vec<ClauseIdx> = book
@@ -367,6 +382,17 @@ pub fn coverage(book: &Rulebook, from: &str, to: &str) -> Result<Coverage, Query
     let mut clauses = Vec::new();
     for y in book.clauses_of(&to) {
         let Some(c) = book.clause(y) else { continue };
+        if inapplicable(y) {
+            counts.not_applicable += 1;
+            clauses.push(CoveredClause {
+                clause: c.key.clone(),
+                title: c.title.clone(),
+                coverage: Cover::NotApplicable,
+                by: None,
+                proof: Vec::new(),
+            });
+            continue;
+        }
         // The nearest clauses of `from` only: asking every superset in turn
         // is quadratic on a long chain of links.
         let of_from = |x: ClauseIdx| book.referential_of(x) == from;
@@ -416,6 +442,7 @@ pub fn coverage(book: &Rulebook, from: &str, to: &str) -> Result<Coverage, Query
             Cover::Full => counts.full += 1,
             Cover::Partial => counts.partial += 1,
             Cover::Disjoint => counts.disjoint += 1,
+            Cover::NotApplicable => counts.not_applicable += 1,
             Cover::Unknown => counts.unknown += 1,
         }
         clauses.push(CoveredClause {
@@ -427,8 +454,9 @@ pub fn coverage(book: &Rulebook, from: &str, to: &str) -> Result<Coverage, Query
         });
     }
     counts.total = clauses.len();
-    if counts.total > 0 {
-        let pct = |n: usize| (n as f64 * 1000.0 / counts.total as f64).round() / 10.0;
+    let applicable = counts.total - counts.not_applicable;
+    if applicable > 0 {
+        let pct = |n: usize| (n as f64 * 1000.0 / applicable as f64).round() / 10.0;
         counts.full_percent = pct(counts.full);
         counts.any_percent = pct(counts.full + counts.partial);
     }

@@ -142,6 +142,7 @@ pub fn coverage(c: &Coverage) -> String {
             Cover::Full => "full",
             Cover::Partial => "partial",
             Cover::Disjoint => "disjoint",
+            Cover::NotApplicable => "n/a",
             Cover::Unknown => "unknown",
         };
         match &k.by {
@@ -154,9 +155,21 @@ pub fn coverage(c: &Coverage) -> String {
         }
     }
     let n = &c.counts;
+    // The not-applicable count appears only when a profile removed clauses,
+    // so that answers without a profile read as they always have.
+    let not_applicable = if n.not_applicable > 0 {
+        format!(", {} not-applicable", n.not_applicable)
+    } else {
+        String::new()
+    };
+    let of = if n.not_applicable > 0 {
+        " of those that apply"
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "{} clauses: {} full, {} partial, {} disjoint, {} unknown ({}% fully covered, {}% at least partly)",
+        "{} clauses: {} full, {} partial, {} disjoint{not_applicable}, {} unknown ({}% fully covered, {}% at least partly{of})",
         n.total, n.full, n.partial, n.disjoint, n.unknown, n.full_percent, n.any_percent
     );
     out

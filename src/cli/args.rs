@@ -93,6 +93,10 @@ pub enum Command {
         /// The referential covered.
         #[arg(long, value_name = "REF_ID")]
         to: String,
+        /// A site's inventory: clauses that do not apply to its `profile`
+        /// are reported `not-applicable` instead of `unknown`.
+        #[arg(long, value_name = "FILE")]
+        profile: Option<PathBuf>,
     },
     /// The mapping network (declared and derived links) as dot, mermaid, csv or json.
     Export,

@@ -66,6 +66,63 @@ pub enum CheckError {
     Inventory(#[from] InventoryError),
 }
 
+/// A site's profile, read from its inventory: what `applies if` conditions
+/// are decided on (see [`Engine::coverage_for`]).
+#[derive(Debug, Clone)]
+pub struct SiteProfile {
+    inventory: inventory::Inventory,
+}
+
+impl SiteProfile {
+    /// The site's name.
+    pub fn site(&self) -> &str {
+        &self.inventory.site
+    }
+}
+
+impl Engine {
+    /// Reads a site's profile from an inventory file (YAML, or JSON when the
+    /// text starts with `{`); the whole inventory is checked as `check`
+    /// would, so a typo is reported rather than ignored.
+    ///
+    /// # Errors
+    /// The file cannot be read, or the inventory has problems.
+    pub fn site_profile(&self, path: &std::path::Path) -> Result<SiteProfile, CheckError> {
+        let name = path.display().to_string();
+        let text =
+            crate::source::read_text(path, inventory::MAX_INVENTORY_BYTES).map_err(|source| {
+                CheckError::Unreadable {
+                    path: name.clone(),
+                    source,
+                }
+            })?;
+        self.site_profile_text(&name, &text)
+    }
+
+    /// [`Engine::site_profile`] for a text already read, named `name`.
+    ///
+    /// ```
+    /// let engine = refmap::Engine::shipped();
+    /// let site = engine.site_profile_text("mri.yaml", "site: \"IRM\"\nprofile: { modalities: [MR] }\n")?;
+    /// let c = engine.coverage_for("LABELIX", "ASN-2019-DC-0660", Some(&site))?;
+    /// assert_eq!(c.counts.not_applicable, c.counts.total);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The inventory's problems.
+    pub fn site_profile_text(&self, name: &str, text: &str) -> Result<SiteProfile, CheckError> {
+        let inventory = inventory::load(self.book(), name, text)?;
+        Ok(SiteProfile { inventory })
+    }
+
+    /// Whether `clause` applies to the site (its `applies if`, and its
+    /// enclosing clauses', are not false for the profile).
+    pub(super) fn applies_to(&self, clause: crate::mapper::ClauseIdx, site: &SiteProfile) -> bool {
+        crate::evaluate::applies(self.book(), clause, &site.inventory)
+    }
+}
+
 /// Checks inventories against one engine with one set of options; built
 /// once for many inventories (it prepares what depends on the rules alone).
 pub struct Checker<'e> {

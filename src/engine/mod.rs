@@ -20,7 +20,7 @@ use crate::syntax;
 use crate::test_blocks;
 
 pub use answers::{FormatError, Lint, RuleErrors, RulesInfo, TestRun};
-pub use check::{CheckError, CheckOptions, Checker, Input};
+pub use check::{CheckError, CheckOptions, Checker, Input, SiteProfile};
 
 /// A loaded rulebook and everything that can be asked of it.
 ///
@@ -268,8 +268,28 @@ impl Engine {
     /// # Errors
     /// Unknown referential.
     pub fn coverage(&self, from: &str, to: &str) -> Result<Coverage, QueryError> {
+        self.coverage_for(from, to, None)
+    }
+
+    /// [`Engine::coverage`] for one site: the clauses of `to` that do not
+    /// apply to its profile are `not-applicable`, counted apart and left
+    /// out of the percentages.
+    ///
+    /// # Errors
+    /// Unknown referential.
+    pub fn coverage_for(
+        &self,
+        from: &str,
+        to: &str,
+        site: Option<&SiteProfile>,
+    ) -> Result<Coverage, QueryError> {
         let _span = tracing::info_span!("query").entered();
-        query::coverage(self.book(), from, to)
+        match site {
+            None => query::coverage(self.book(), from, to),
+            Some(site) => {
+                query::coverage_where(self.book(), from, to, &|c| !self.applies_to(c, site))
+            }
+        }
     }
 
     /// The mapping network: clauses, declared links and derived relations.

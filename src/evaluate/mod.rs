@@ -39,6 +39,7 @@ use crate::inventory::Inventory;
 use crate::model::{ProofStep, Rulebook};
 use crate::vocab::Status;
 
+pub use rules::applies;
 use rules::Context;
 pub use setup::Evaluator;
 pub use solve::Scratch;

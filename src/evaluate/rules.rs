@@ -382,6 +382,27 @@ pub(super) fn field_of(item: &EvidenceItem, field: &Field) -> Option<Fact> {
     }
 }
 
+/// Whether `clause` applies to a site with this profile: not when its own
+/// `applies if`, or an enclosing clause's, is false. A condition that needs
+/// a fact the profile lacks leaves the clause applicable, as in `check`.
+pub fn applies(book: &Rulebook, clause: ClauseIdx, profile: &Inventory) -> bool {
+    let mut at = Some(clause);
+    while let Some(c) = at {
+        let Some(k) = book.clause(c) else { break };
+        let own = k.applies.as_ref().is_none_or(|cond| {
+            eval_cond(cond, &|f| match f {
+                Field::Named(name) => profile.profile.get(&**name).cloned(),
+                Field::Date | Field::Expires => None,
+            }) != Some(false)
+        });
+        if !own {
+            return false;
+        }
+        at = k.parent;
+    }
+    true
+}
+
 /// Three-valued evaluation: `None` when a fact it needs is missing.
 pub(super) fn eval_cond(cond: &Condition, get: &dyn Fn(&Field) -> Option<Fact>) -> Option<bool> {
     match cond {
