@@ -111,9 +111,8 @@ impl Writer<'_> {
             Body::Binary(b) => b.as_slice(),
         };
         match &dest.output {
-            Some(path) => write_atomically(path, bytes).map_err(|e| {
-                Ending::Input(format!("cannot write `{}`: {e}", path.display()))
-            }),
+            Some(path) => write_atomically(path, bytes)
+                .map_err(|e| Ending::Input(format!("cannot write `{}`: {e}", path.display()))),
             None => {
                 emit_bytes(bytes);
                 Ok(())

@@ -197,10 +197,7 @@ impl Engine {
             hash.update((file.text().len() as u64).to_le_bytes());
             hash.update(file.text().as_bytes());
         }
-        hash.finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// Every diagnostic, with the redundant-link warnings that only lint

@@ -223,8 +223,11 @@ fn proof_list(proof: &[ProofStep]) -> Markup {
 /// missing; otherwise what decided it.
 fn why(c: &ClauseResult) -> String {
     if matches!(c.status, Status::NotMet | Status::Partial) {
-        if let Some(first) = c.missing.first() {
-            return first.trim().to_string();
+        // `all of:` and the like head a list: show its first item.
+        let mut lines = c.missing.iter().map(|m| m.trim());
+        let first = lines.clone().find(|m| !m.ends_with(':'));
+        if let Some(line) = first.or_else(|| lines.next()) {
+            return line.to_string();
         }
     }
     match c.basis {
@@ -300,7 +303,7 @@ fn gaps(site: usize, r: &Report, listed: &dyn Fn(&ClauseResult) -> bool) -> Mark
     html! {
         section.gaps {
             h3 { "Gaps" }
-            p {
+            p.tally {
                 data value=(r.contradictions.len()) data-site=(site) data-gap="contradictions" { (r.contradictions.len()) } " contradiction(s), "
                 data value=(not_met.len()) data-site=(site) data-gap="not-met" { (not_met.len()) } " clause(s) not met, "
                 data value=(partial.len()) data-site=(site) data-gap="partial" { (partial.len()) } " partial"
@@ -589,7 +592,11 @@ pub fn coverage_html(c: &Coverage, titles: &dyn Fn(&str) -> String, about: &Abou
             }
         }
     };
-    page(&format!("refmap coverage — {} → {}", c.from, c.to), heading, body)
+    page(
+        &format!("refmap coverage — {} → {}", c.from, c.to),
+        heading,
+        body,
+    )
 }
 
 fn badge_cover(k: Cover) -> Markup {

@@ -50,7 +50,8 @@ pub const CLAUSE_COLUMNS: [&str; 11] = [
 ];
 
 /// The columns of a coverage row.
-pub const COVERAGE_COLUMNS: [&str; 7] = ["from", "to", "clause", "title", "coverage", "by", "proof"];
+pub const COVERAGE_COLUMNS: [&str; 7] =
+    ["from", "to", "clause", "title", "coverage", "by", "proof"];
 
 /// The keyword of a basis, as in JSON.
 pub fn basis_word(b: Basis) -> &'static str {
@@ -129,9 +130,7 @@ where
 {
     let mut builder = csv::WriterBuilder::new();
     if options.excel {
-        builder
-            .delimiter(b';')
-            .terminator(csv::Terminator::CRLF);
+        builder.delimiter(b';').terminator(csv::Terminator::CRLF);
     }
     let mut out = Vec::new();
     if options.excel {

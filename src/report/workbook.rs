@@ -12,8 +12,7 @@ use rust_xlsxwriter::{
 };
 
 use super::sheet::{
-    clause_cells, coverage_cells, formula_like, referential_of, CLAUSE_COLUMNS,
-    COVERAGE_COLUMNS,
+    clause_cells, coverage_cells, formula_like, referential_of, CLAUSE_COLUMNS, COVERAGE_COLUMNS,
 };
 use super::About;
 use crate::date::Date;
@@ -155,7 +154,12 @@ fn properties(title: &str, about: &About, created: Date) -> DocProperties {
     p
 }
 
-fn about_sheet(wb: &mut Workbook, look: &Look, about: &About, sites: &[(&str, Date)]) -> Result<(), XlsxError> {
+fn about_sheet(
+    wb: &mut Workbook,
+    look: &Look,
+    about: &About,
+    sites: &[(&str, Date)],
+) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("About")?;
     let mut rows = vec![
@@ -176,11 +180,19 @@ fn about_sheet(wb: &mut Workbook, look: &Look, about: &About, sites: &[(&str, Da
 ///
 /// # Errors
 /// None in practice: the workbook is written in memory.
-pub fn check_xlsx(reports: &[Report], titles: &dyn Fn(&str) -> String, about: &About) -> io::Result<Vec<u8>> {
+pub fn check_xlsx(
+    reports: &[Report],
+    titles: &dyn Fn(&str) -> String,
+    about: &About,
+) -> io::Result<Vec<u8>> {
     check_book(reports, titles, about).map_err(io::Error::other)
 }
 
-fn check_book(reports: &[Report], titles: &dyn Fn(&str) -> String, about: &About) -> Result<Vec<u8>, XlsxError> {
+fn check_book(
+    reports: &[Report],
+    titles: &dyn Fn(&str) -> String,
+    about: &About,
+) -> Result<Vec<u8>, XlsxError> {
     let look = Look::new();
     let mut wb = Workbook::new();
     let created = reports.first().map_or(Date::today(), |r| r.as_of);
@@ -189,12 +201,26 @@ fn check_book(reports: &[Report], titles: &dyn Fn(&str) -> String, about: &About
         many => format!("refmap check — {} sites", many.len()),
     };
     wb.set_properties(&properties(&title, about, created));
-    let mut taken = vec!["Summary".to_string(), "About".to_string(), "Contradictions".to_string()];
+    let mut taken = vec![
+        "Summary".to_string(),
+        "About".to_string(),
+        "Contradictions".to_string(),
+    ];
     let ws = wb.add_worksheet();
     ws.set_name("Summary")?;
     let header = [
-        "site", "as_of", "referential", "title", "met", "partial", "not-met", "not-applicable",
-        "unknown", "total", "met share", "contradictions",
+        "site",
+        "as_of",
+        "referential",
+        "title",
+        "met",
+        "partial",
+        "not-met",
+        "not-applicable",
+        "unknown",
+        "total",
+        "met share",
+        "contradictions",
     ];
     for (col, name) in (0u16..).zip(header) {
         ws.write_string_with_format(0, col, name, &look.header)?;
@@ -203,9 +229,18 @@ fn check_book(reports: &[Report], titles: &dyn Fn(&str) -> String, about: &About
     for r in reports {
         for s in &r.summary {
             row += 1;
-            let texts = [r.site.clone(), r.as_of.to_string(), s.referential.clone(), titles(&s.referential)];
+            let texts = [
+                r.site.clone(),
+                r.as_of.to_string(),
+                s.referential.clone(),
+                titles(&s.referential),
+            ];
             for (col, t) in (0u16..).zip(texts) {
-                let f = if formula_like(&t) { &look.quoted } else { &look.text };
+                let f = if formula_like(&t) {
+                    &look.quoted
+                } else {
+                    &look.text
+                };
                 ws.write_string_with_format(row, col, t, f)?;
             }
             let total = s.met + s.partial + s.not_met + s.not_applicable + s.unknown;
@@ -214,12 +249,23 @@ fn check_book(reports: &[Report], titles: &dyn Fn(&str) -> String, about: &About
                 .iter()
                 .filter(|c| referential_of(&c.clause) == s.referential)
                 .count();
-            let numbers = [s.met, s.partial, s.not_met, s.not_applicable, s.unknown, total];
+            let numbers = [
+                s.met,
+                s.partial,
+                s.not_met,
+                s.not_applicable,
+                s.unknown,
+                total,
+            ];
             for (col, n) in (4u16..).zip(numbers) {
                 ws.write_number_with_format(row, col, n as f64, &look.number)?;
             }
             let applicable = total - s.not_applicable;
-            let share = if applicable == 0 { 0.0 } else { s.met as f64 / applicable as f64 };
+            let share = if applicable == 0 {
+                0.0
+            } else {
+                s.met as f64 / applicable as f64
+            };
             ws.write_number_with_format(row, 10, share, &look.percent)?;
             ws.write_number_with_format(row, 11, contradictions as f64, &look.number)?;
         }
@@ -265,7 +311,14 @@ fn check_book(reports: &[Report], titles: &dyn Fn(&str) -> String, about: &About
                 ]
             })
         });
-        let header = ["site", "clause", "assessed not-met", "by", "message", "proof"];
+        let header = [
+            "site",
+            "clause",
+            "assessed not-met",
+            "by",
+            "message",
+            "proof",
+        ];
         table(ws, &look, &header, rows, None)?;
     }
     let sites: Vec<(&str, Date)> = reports.iter().map(|r| (r.site.as_str(), r.as_of)).collect();
@@ -286,11 +339,17 @@ pub fn coverage_xlsx(c: &Coverage, about: &About, created: Date) -> io::Result<V
 fn coverage_book(c: &Coverage, about: &About, created: Date) -> Result<Vec<u8>, XlsxError> {
     let look = Look::new();
     let mut wb = Workbook::new();
-    wb.set_properties(&properties(&format!("refmap coverage — {} → {}", c.from, c.to), about, created));
+    wb.set_properties(&properties(
+        &format!("refmap coverage — {} → {}", c.from, c.to),
+        about,
+        created,
+    ));
     let ws = wb.add_worksheet();
     ws.set_name("Summary")?;
     let n = &c.counts;
-    let header = ["from", "to", "full", "partial", "disjoint", "unknown", "total", "full %", "any %"];
+    let header = [
+        "from", "to", "full", "partial", "disjoint", "unknown", "total", "full %", "any %",
+    ];
     for (col, name) in (0u16..).zip(header) {
         ws.write_string_with_format(0, col, name, &look.header)?;
     }
