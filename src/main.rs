@@ -117,6 +117,7 @@ impl Context<'_> {
                     fail_on: *fail_on,
                     only,
                     dest,
+                    narrowed: !referential.is_empty(),
                 };
                 self.check(engine, evidence, as_of.as_deref(), referential, &view)
             }

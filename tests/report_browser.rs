@@ -318,3 +318,30 @@ fn the_page_rendered_by_chromium_shows_the_json_numbers() {
         );
     }
 }
+
+#[test]
+fn only_narrows_the_page_listing_but_not_its_counts() {
+    let mut args = vec![
+        "check",
+        "--format",
+        "html",
+        "--only",
+        "not-met",
+        "--evidence",
+    ];
+    args.extend(ONE);
+    let html = String::from_utf8(refmap(&args)).unwrap();
+    let reports = json(ONE);
+    assert_eq!(page_counts(&html), json_counts(&reports));
+    let (rows, gaps) = page_rows(&html);
+    let clauses = reports[0]["clauses"].as_array().unwrap();
+    let not_met = clauses.iter().filter(|c| c["status"] == "not-met").count();
+    let partial = clauses.iter().filter(|c| c["status"] == "partial").count() as u64;
+    assert_eq!(rows[&0], not_met);
+    assert_eq!(
+        gaps[&(0, "partial".to_string())],
+        partial,
+        "the tally stays whole"
+    );
+    assert!(!html.contains("data-list=\"gaps\" data-clause=\"ACR-F:RECO.2\""));
+}

@@ -572,3 +572,30 @@ fn a_listing_longer_than_a_screen_ends_with_a_hint() {
     assert!(!run(&["--summary"]).contains("hint:"));
     assert!(!run(&["--referential", "ACR-F"]).contains("hint:"));
 }
+
+#[test]
+fn xlsx_is_refused_on_a_terminal() {
+    // `script` (util-linux) gives the command a terminal; without it there is
+    // no terminal to test with.
+    let Some(script) = ["/usr/bin/script", "/bin/script"]
+        .iter()
+        .map(Path::new)
+        .find(|p| p.is_file())
+    else {
+        eprintln!("skipped: no `script` to give refmap a terminal");
+        return;
+    };
+    let ws = Workspace::new();
+    let command = format!(
+        "{} --rules rules check --evidence met.yaml --format xlsx; echo \"exit $?\"",
+        env!("CARGO_BIN_EXE_refmap")
+    );
+    let o = Command::new(script)
+        .current_dir(ws.path())
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("--output FILE"), "{out}");
+    assert!(out.contains("exit 2"), "{out}");
+}

@@ -25,6 +25,8 @@ pub struct CheckView<'a> {
     pub only: &'a [StatusArg],
     /// `--output`, `--csv-excel`.
     pub dest: &'a Destination,
+    /// Whether `--referential` narrowed the report already.
+    pub narrowed: bool,
 }
 
 /// What `--output` and the format need from the command line.
@@ -196,8 +198,13 @@ impl Writer<'_> {
         }
         let lines = out.lines().count();
         if !view.summary && view.dest.output.is_none() && lines > SCREEN_LINES {
+            let one = if view.narrowed {
+                ""
+            } else {
+                ", `--referential R` one referential"
+            };
             out.push_str(&format!(
-                "\nhint: {lines} lines; `--summary` gives the counts per referential, `--referential R` one referential, `--only not-met,partial` the gaps\n"
+                "\nhint: {lines} lines; `--summary` gives the counts per referential{one}, `--only not-met,partial` the gaps\n"
             ));
         }
         out

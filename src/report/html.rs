@@ -77,11 +77,9 @@ fn total(s: &Summary) -> usize {
 /// Met among the applicable clauses, as a whole percentage.
 fn share(s: &Summary) -> String {
     let applicable = total(s) - s.not_applicable;
-    if applicable == 0 {
-        "—".to_string()
-    } else {
-        format!("{}% met", s.met * 100 / applicable)
-    }
+    (s.met * 100)
+        .checked_div(applicable)
+        .map_or_else(|| "—".to_string(), |p| format!("{p}% met"))
 }
 
 /// A message whose `quoted` parts are set as code.
@@ -300,13 +298,16 @@ fn gaps(site: usize, r: &Report, listed: &dyn Fn(&ClauseResult) -> bool) -> Mark
     };
     let not_met = of(Status::NotMet);
     let partial = of(Status::Partial);
+    // The tally counts every gap, whatever `--only` lists.
+    let not_met_count: usize = r.summary.iter().map(|s| s.not_met).sum();
+    let partial_count: usize = r.summary.iter().map(|s| s.partial).sum();
     html! {
         section.gaps {
             h3 { "Gaps" }
             p.tally {
                 data value=(r.contradictions.len()) data-site=(site) data-gap="contradictions" { (r.contradictions.len()) } " contradiction(s), "
-                data value=(not_met.len()) data-site=(site) data-gap="not-met" { (not_met.len()) } " clause(s) not met, "
-                data value=(partial.len()) data-site=(site) data-gap="partial" { (partial.len()) } " partial"
+                data value=(not_met_count) data-site=(site) data-gap="not-met" { (not_met_count) } " clause(s) not met, "
+                data value=(partial_count) data-site=(site) data-gap="partial" { (partial_count) } " partial"
             }
             @if !r.contradictions.is_empty() {
                 h4 { "Contradictions" }
