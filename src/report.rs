@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 pub use focus::{failures, keep_statuses, FailOn};
 pub use html::{check_html, coverage_html};
-pub use sheet::{check_csv, coverage_csv, export_csv, neutralise, CsvOptions};
+pub use sheet::{check_csv, check_summary_csv, coverage_csv, export_csv, neutralise, CsvOptions};
 pub use workbook::{check_xlsx, coverage_xlsx};
 
 /// What a page or workbook says about how it was made.

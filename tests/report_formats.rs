@@ -599,3 +599,36 @@ fn xlsx_is_refused_on_a_terminal() {
     assert!(out.contains("--output FILE"), "{out}");
     assert!(out.contains("exit 2"), "{out}");
 }
+
+#[test]
+fn summary_csv_has_the_json_counts() {
+    let ws = Workspace::new();
+    let json = ws
+        .run(&check_args(&["--format", "json", "--summary"]))
+        .ok()
+        .json();
+    let csv = ws
+        .run(&check_args(&["--format", "csv", "--summary"]))
+        .ok()
+        .text();
+    let rows = csv_rows(&csv, b',');
+    let mut expected = Vec::new();
+    for r in json.as_array().unwrap() {
+        for s in r["summary"].as_array().unwrap() {
+            expected.push(
+                ["met", "partial", "not_met", "not_applicable", "unknown"]
+                    .map(|k| s[k].to_string()),
+            );
+        }
+    }
+    let found: Vec<[String; 5]> = rows
+        .iter()
+        .map(|r| ["met", "partial", "not_met", "not_applicable", "unknown"].map(|k| r[k].clone()))
+        .collect();
+    assert_eq!(found, expected);
+    let contradicted = rows
+        .iter()
+        .find(|r| r["site"] == "Centre contredit" && r["referential"] == "LAB")
+        .unwrap();
+    assert_eq!(contradicted["contradictions"], "1");
+}

@@ -159,6 +159,10 @@ impl Writer<'_> {
                     [one] => self.json(dest, one)?,
                     many => self.json(dest, &many)?,
                 },
+                Format::Csv if view.summary => {
+                    let text = report::check_summary_csv(&reports, csv)?;
+                    self.deliver(dest, Body::Text(text))?;
+                }
                 Format::Csv => self.deliver(dest, Body::Text(report::check_csv(&reports, csv)?))?,
                 Format::Xlsx => {
                     let book = report::check_xlsx(&reports, &titles, &about)?;

@@ -160,6 +160,45 @@ pub fn check_csv(reports: &[Report], options: CsvOptions) -> io::Result<String> 
     csv_text(&CLAUSE_COLUMNS, rows, options)
 }
 
+/// `check --summary --format csv`: one row per site × referential with the
+/// counts, named as in JSON.
+///
+/// # Errors
+/// None in practice: the text is written in memory.
+pub fn check_summary_csv(reports: &[Report], options: CsvOptions) -> io::Result<String> {
+    let rows = reports.iter().flat_map(|r| {
+        r.summary.iter().map(|s| {
+            [
+                r.site.clone(),
+                r.as_of.to_string(),
+                s.referential.clone(),
+                s.met.to_string(),
+                s.partial.to_string(),
+                s.not_met.to_string(),
+                s.not_applicable.to_string(),
+                s.unknown.to_string(),
+                r.contradictions
+                    .iter()
+                    .filter(|c| referential_of(&c.clause) == s.referential)
+                    .count()
+                    .to_string(),
+            ]
+        })
+    });
+    let header = [
+        "site",
+        "as_of",
+        "referential",
+        "met",
+        "partial",
+        "not_met",
+        "not_applicable",
+        "unknown",
+        "contradictions",
+    ];
+    csv_text(&header, rows, options)
+}
+
 /// `coverage --format csv`: one row per clause of the covered referential.
 ///
 /// # Errors

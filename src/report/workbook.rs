@@ -16,7 +16,7 @@ use super::sheet::{
 };
 use super::About;
 use crate::date::Date;
-use crate::evaluate::Report;
+use crate::evaluate::{Detail, Report};
 use crate::query::Coverage;
 
 /// The formats of one workbook.
@@ -285,6 +285,10 @@ fn check_book(
     referentials.sort_unstable();
     referentials.dedup();
     let status_col = CLAUSE_COLUMNS.iter().position(|c| *c == "status");
+    // `--summary` reports have no clauses: no empty sheets for them.
+    if reports.iter().all(|r| r.detail == Detail::Summary) {
+        referentials.clear();
+    }
     for id in referentials {
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(id, &mut taken))?;
