@@ -302,7 +302,7 @@ fn gaps(site: usize, r: &Report, listed: &dyn Fn(&ClauseResult) -> bool) -> Mark
     let not_met_count: usize = r.summary.iter().map(|s| s.not_met).sum();
     let partial_count: usize = r.summary.iter().map(|s| s.partial).sum();
     html! {
-        section.gaps {
+        section.gaps id={ "site-" (site + 1) "-gaps" } {
             h3 { "Gaps" }
             p.tally {
                 data value=(r.contradictions.len()) data-site=(site) data-gap="contradictions" { (r.contradictions.len()) } " contradiction(s), "
@@ -340,7 +340,7 @@ fn gaps(site: usize, r: &Report, listed: &dyn Fn(&ClauseResult) -> bool) -> Mark
 
 /// For each referential pair, how many clauses of the second are met or
 /// partial because a clause of the first carried its status over.
-fn matrix(r: &Report) -> Markup {
+fn matrix(site: usize, r: &Report) -> Markup {
     let ids: Vec<&str> = r.summary.iter().map(|s| s.referential.as_str()).collect();
     let cell = |from: &str, to: &str, status: Status| {
         r.clauses
@@ -351,7 +351,7 @@ fn matrix(r: &Report) -> Markup {
             .count()
     };
     html! {
-        section.matrix {
+        section.matrix id={ "site-" (site + 1) "-carry" } {
             h3 { "What carries over" }
             table.matrix {
                 caption { "Clauses of the column's referential met or partial because evidence for a clause of the row's referential counts for them (through the mappings)." }
@@ -390,7 +390,7 @@ fn all_clauses(
     listed: &dyn Fn(&ClauseResult) -> bool,
 ) -> Markup {
     html! {
-        section.all {
+        section.all id={ "site-" (site + 1) "-all" } {
             div.tools { button type="button" data-expand="open" { "expand all" } " " button type="button" data-expand="close" { "collapse all" } }
             h3 { "Every clause" }
             @for s in &r.summary {
@@ -419,8 +419,13 @@ fn site_section(
             h3 { "Status per referential" }
             @for s in &r.summary { (status_bar(site, s, &titles(&s.referential))) }
             @if r.detail == Detail::Full {
+                nav.toc {
+                    a href={ "#site-" (site + 1) "-gaps" } { "Gaps" }
+                    a href={ "#site-" (site + 1) "-carry" } { "What carries over" }
+                    a href={ "#site-" (site + 1) "-all" } { "Every clause" }
+                }
                 (gaps(site, r, listed))
-                (matrix(r))
+                (matrix(site, r))
                 (all_clauses(site, r, titles, listed))
             } @else {
                 p.empty { "Counts only (`--summary`)." }
