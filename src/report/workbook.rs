@@ -70,6 +70,9 @@ impl Look {
     }
 }
 
+/// Text wider than this many characters wraps.
+const WRAP: usize = 60;
+
 /// A table on a sheet: header, rows of text cells, filter, frozen header,
 /// column widths.
 fn table<R, C>(
@@ -90,27 +93,49 @@ where
     let mut last_row = 0u32;
     for (row, cells) in (1u32..).zip(rows) {
         last_row = row;
+        let mut height = 1;
         for ((col, cell), width) in (0u16..).zip(cells).zip(widths.iter_mut()) {
             let longest = cell.lines().map(|l| l.chars().count()).max().unwrap_or(0);
-            *width = (*width).max(longest.min(60));
+            *width = (*width).max(longest.min(WRAP));
+            // Viewers do not grow rows for wrapped text on their own.
+            let lines: usize = cell
+                .lines()
+                .map(|l| l.chars().count().max(1).div_ceil(WRAP))
+                .sum();
+            height = height.max(lines.min(12));
             let format = if status_col == Some(usize::from(col)) {
                 &Look::status(&cell)
             } else if formula_like(&cell) {
                 &look.quoted
-            } else if cell.contains('\n') {
+            } else if lines > 1 {
                 &look.wrapped
             } else {
                 &look.text
             };
             ws.write_string_with_format(row, col, cell, format)?;
         }
+        if height > 1 {
+            ws.set_row_height(row, 15.0 * height as f64)?;
+        }
     }
     for (col, width) in (0u16..).zip(&widths) {
-        ws.set_column_width(col, (*width as f64 + 1.0).min(62.0))?;
+        ws.set_column_width(col, *width as f64 + 2.0)?;
     }
     let last_col = u16::try_from(header.len().saturating_sub(1)).unwrap_or(0);
     ws.autofilter(0, 0, last_row, last_col)?;
+    finish(ws)?;
+    Ok(())
+}
+
+/// What every table sheet shares: a frozen header, and pages that print
+/// landscape on A4, one page wide, the header repeated, numbered.
+fn finish(ws: &mut Worksheet) -> Result<(), XlsxError> {
     ws.set_freeze_panes(1, 0)?;
+    ws.set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0)
+        .set_footer("&L&A&RPage &P / &N");
+    ws.set_repeat_rows(0, 0)?;
     Ok(())
 }
 
@@ -277,7 +302,7 @@ fn check_book(
         ws.set_column_width(col, 13.0)?;
     }
     ws.autofilter(0, 0, row, 11)?;
-    ws.set_freeze_panes(1, 0)?;
+    finish(ws)?;
     let mut referentials: Vec<&str> = reports
         .iter()
         .flat_map(|r| r.summary.iter().map(|s| s.referential.as_str()))
@@ -368,7 +393,7 @@ fn coverage_book(c: &Coverage, about: &About, created: Date) -> Result<Vec<u8>, 
     ws.set_column_width(0, 20.0)?;
     ws.set_column_width(1, 20.0)?;
     ws.autofilter(0, 0, 1, 8)?;
-    ws.set_freeze_panes(1, 0)?;
+    finish(ws)?;
     let mut taken = vec!["Summary".to_string(), "About".to_string()];
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name(&c.to, &mut taken))?;
