@@ -7,9 +7,11 @@
 //! The numbers a test reads back sit in `<data value=…>` elements tagged
 //! with `data-site`, `data-referential` and `data-status`.
 
+use std::collections::BTreeMap;
+
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::sheet::{basis_word, cover_word, referential_of};
+use super::sheet::{basis_word, by_referential, cover_word, referential_of};
 use super::About;
 use crate::evaluate::{Basis, ClauseResult, Detail, Report, Summary};
 use crate::query::{Cover, Coverage, ProofStep};
@@ -322,12 +324,9 @@ fn gaps(site: usize, r: &Report, listed: &dyn Fn(&ClauseResult) -> bool) -> Mark
             @for (name, rows) in [("Not met", &not_met), ("Partial", &partial)] {
                 @if !rows.is_empty() {
                     h4 { (name) " (" (rows.len()) ")" }
-                    @for s in &r.summary {
-                        @let these: Vec<&&ClauseResult> = rows.iter().filter(|c| referential_of(&c.clause) == s.referential).collect();
-                        @if !these.is_empty() {
-                            p.group { (s.referential) " — " (these.len()) }
-                            div.clauses { @for c in these { (clause_row(site, c, "gaps")) } }
-                        }
+                    @for (id, these) in by_referential(rows.iter().copied(), |c| &c.clause) {
+                        p.group { (id) " — " (these.len()) }
+                        div.clauses { @for c in these { (clause_row(site, c, "gaps")) } }
                     }
                 }
             }
@@ -342,14 +341,21 @@ fn gaps(site: usize, r: &Report, listed: &dyn Fn(&ClauseResult) -> bool) -> Mark
 /// partial because a clause of the first carried its status over.
 fn matrix(site: usize, r: &Report) -> Markup {
     let ids: Vec<&str> = r.summary.iter().map(|s| s.referential.as_str()).collect();
-    let cell = |from: &str, to: &str, status: Status| {
-        r.clauses
-            .iter()
-            .filter(|c| c.basis == Basis::Mapping && c.status == status)
-            .filter(|c| referential_of(&c.clause) == to)
-            .filter(|c| c.via.as_deref().is_some_and(|v| referential_of(v) == from))
-            .count()
-    };
+    // (from, to) → (met, partial), in one pass over the clauses.
+    let mut carried: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
+    for c in r.clauses.iter().filter(|c| c.basis == Basis::Mapping) {
+        let Some(via) = c.via.as_deref() else {
+            continue;
+        };
+        let cell = carried
+            .entry((referential_of(via), referential_of(&c.clause)))
+            .or_default();
+        match c.status {
+            Status::Met => cell.0 += 1,
+            Status::Partial => cell.1 += 1,
+            _ => {}
+        }
+    }
     html! {
         section.matrix id={ "site-" (site + 1) "-carry" } {
             h3 { "What carries over" }
@@ -361,8 +367,7 @@ fn matrix(site: usize, r: &Report) -> Markup {
                         tr {
                             th scope="row" { (from) }
                             @for to in &ids {
-                                @let met = cell(from, to, Status::Met);
-                                @let partial = cell(from, to, Status::Partial);
+                                @let (met, partial) = carried.get(&(*from, *to)).copied().unwrap_or_default();
                                 @if from == to {
                                     td.self title="same referential" { "—" }
                                 } @else if met + partial == 0 {
@@ -389,17 +394,16 @@ fn all_clauses(
     titles: &dyn Fn(&str) -> String,
     listed: &dyn Fn(&ClauseResult) -> bool,
 ) -> Markup {
+    let groups = by_referential(r.clauses.iter().filter(|c| listed(c)), |c| &c.clause);
     html! {
         section.all id={ "site-" (site + 1) "-all" } {
             div.tools { button type="button" data-expand="open" { "expand all" } " " button type="button" data-expand="close" { "collapse all" } }
             h3 { "Every clause" }
             @for s in &r.summary {
-                @let rows: Vec<&ClauseResult> = r.clauses.iter().filter(|c| referential_of(&c.clause) == s.referential && listed(c)).collect();
                 h4 { (s.referential) " " span.muted { (titles(&s.referential)) } }
-                @if rows.is_empty() {
-                    p.empty { "No clause listed." }
-                } @else {
-                    div.clauses { @for c in rows { (clause_row(site, c, "all")) } }
+                @match groups.get(s.referential.as_str()) {
+                    Some(rows) => div.clauses { @for c in rows { (clause_row(site, c, "all")) } },
+                    None => p.empty { "No clause listed." },
                 }
             }
         }

@@ -3,6 +3,7 @@
 //! spreadsheet would read as a formula is neutralised.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io;
 
 use crate::evaluate::{Basis, ClauseResult, Report};
@@ -77,6 +78,22 @@ pub fn cover_word(c: Cover) -> &'static str {
 /// The referential of a `REF:ID` key.
 pub fn referential_of(key: &str) -> &str {
     key.split_once(':').map_or(key, |(r, _)| r)
+}
+
+/// Items grouped by the referential `key` gives, each group in the order
+/// given: one pass, however many referentials.
+pub fn by_referential<'r, T>(
+    items: impl IntoIterator<Item = T>,
+    key: impl Fn(&T) -> &'r str,
+) -> BTreeMap<&'r str, Vec<T>> {
+    let mut groups: BTreeMap<&str, Vec<T>> = BTreeMap::new();
+    for item in items {
+        groups
+            .entry(referential_of(key(&item)))
+            .or_default()
+            .push(item);
+    }
+    groups
 }
 
 /// Proof steps as one text, a step a line.
@@ -273,6 +290,21 @@ mod tests {
         for cell in ["LABELIX:4.2", "", "a=b", "met"] {
             assert_eq!(neutralise(cell), cell);
         }
+    }
+
+    #[test]
+    fn clauses_group_by_referential_in_order() {
+        let keys = ["B:1", "A:2", "B:1.1", "A:1", "C"];
+        let groups = by_referential(keys, |k| k);
+        let flat: Vec<(&str, Vec<&str>)> = groups.into_iter().collect();
+        assert_eq!(
+            flat,
+            [
+                ("A", vec!["A:2", "A:1"]),
+                ("B", vec!["B:1", "B:1.1"]),
+                ("C", vec!["C"])
+            ]
+        );
     }
 
     #[test]

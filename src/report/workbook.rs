@@ -12,7 +12,8 @@ use rust_xlsxwriter::{
 };
 
 use super::sheet::{
-    clause_cells, coverage_cells, formula_like, referential_of, CLAUSE_COLUMNS, COVERAGE_COLUMNS,
+    by_referential, clause_cells, coverage_cells, formula_like, referential_of, CLAUSE_COLUMNS,
+    COVERAGE_COLUMNS,
 };
 use super::About;
 use crate::date::Date;
@@ -314,15 +315,17 @@ fn check_book(
     if reports.iter().all(|r| r.detail == Detail::Summary) {
         referentials.clear();
     }
+    let mut groups = by_referential(
+        reports
+            .iter()
+            .flat_map(|r| r.clauses.iter().map(move |c| (r.site.as_str(), c))),
+        |(_, c)| &c.clause,
+    );
     for id in referentials {
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(id, &mut taken))?;
-        let rows = reports.iter().flat_map(|r| {
-            r.clauses
-                .iter()
-                .filter(move |c| referential_of(&c.clause) == id)
-                .map(|c| clause_cells(&r.site, c))
-        });
+        let rows = groups.remove(id).unwrap_or_default();
+        let rows = rows.into_iter().map(|(site, c)| clause_cells(site, c));
         table(ws, &look, &CLAUSE_COLUMNS, rows, status_col)?;
     }
     if reports.iter().any(|r| !r.contradictions.is_empty()) {
