@@ -406,6 +406,19 @@ fn output_writes_a_file_atomically_and_reports_a_bad_place() {
         .filter(|e| e.file_name().to_string_lossy().contains("refmap-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    // A device is written into, not replaced.
+    let run = ws
+        .run(&[
+            "check",
+            "--evidence",
+            "met.yaml",
+            "--format",
+            "csv",
+            "-o",
+            "/dev/stdout",
+        ])
+        .ok();
+    assert!(run.text().starts_with("site,referential,clause"));
     let run = ws.run(&[
         "check",
         "--evidence",

@@ -51,11 +51,18 @@ pub fn eprint_all(rendered: &[String]) {
 /// temporary file is copied into the target instead and removed after:
 /// if the copy is interrupted, the temporary file still holds the text.
 /// A path that does not exist yet is created the same way, with the
-/// permissions a new file gets (0666 less the umask).
+/// permissions a new file gets (0666 less the umask); a device or a pipe
+/// is written into.
 pub fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
     let text = text.as_ref();
     if std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
         return write_new(path, text);
+    }
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        // A device or a pipe (`-o /dev/stdout`) cannot be replaced: write into it.
+        let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+        file.write_all(text)?;
+        return file.flush();
     }
     let target = std::fs::canonicalize(path)?;
     let dir = target.parent().unwrap_or(Path::new("."));
