@@ -345,3 +345,26 @@ fn only_narrows_the_page_listing_but_not_its_counts() {
     );
     assert!(!html.contains("data-list=\"gaps\" data-clause=\"ACR-F:RECO.2\""));
 }
+
+#[test]
+fn the_coverage_page_shows_the_json_counts() {
+    let args = ["coverage", "--from", "LABELIX", "--to", "ISO15189-2022"];
+    let json: Value =
+        serde_json::from_slice(&refmap(&[&args[..], &["--format", "json"]].concat())).unwrap();
+    let html = String::from_utf8(refmap(&[&args[..], &["--format", "html"]].concat())).unwrap();
+    assert_self_contained(&html);
+    let shown: BTreeMap<String, u64> = data_elements(&html)
+        .into_iter()
+        .filter(|a| a.contains_key("data-coverage"))
+        .map(|a| (a["data-coverage"].clone(), a["value"].parse().unwrap()))
+        .collect();
+    for kind in ["full", "partial", "disjoint", "unknown"] {
+        assert_eq!(
+            shown[kind],
+            json["counts"][kind].as_u64().unwrap(),
+            "{kind}"
+        );
+    }
+    let rows = html.matches("<details class=\"clause\"").count();
+    assert_eq!(rows, json["clauses"].as_array().unwrap().len());
+}

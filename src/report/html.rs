@@ -612,3 +612,45 @@ pub fn coverage_html(c: &Coverage, titles: &dyn Fn(&str) -> String, about: &Abou
 fn badge_cover(k: Cover) -> Markup {
     badge_text(cover_status(k), cover_word(k))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clause(status: Status, basis: Basis, missing: &[&str]) -> ClauseResult {
+        ClauseResult {
+            clause: "LAB:4.2.1".into(),
+            title: "T".into(),
+            status,
+            basis,
+            evidence: vec!["E1".into(), "E2".into()],
+            via: Some("ISO:6".into()),
+            proof: Vec::new(),
+            missing: missing.iter().map(|m| (*m).to_string()).collect(),
+            assessed_by: None,
+            carriers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_gap_line_shows_the_first_thing_missing() {
+        let gap = clause(
+            Status::NotMet,
+            Basis::Evidence,
+            &["all of:", "  evidence a: none on file"],
+        );
+        assert_eq!(why(&gap), "evidence a: none on file");
+        let met = clause(Status::Met, Basis::Evidence, &[]);
+        assert_eq!(why(&met), "evidence E1, E2");
+        let carried = clause(Status::Met, Basis::Mapping, &[]);
+        assert_eq!(why(&carried), "via ISO:6");
+        assert_eq!(depth("LAB:4.2.1"), 2);
+        assert_eq!(depth("LAB:EIAS"), 0);
+    }
+
+    #[test]
+    fn quoted_words_become_code_and_text_is_escaped() {
+        let html = ticks("clause `<A>` & more").into_string();
+        assert_eq!(html, "clause <code>&lt;A&gt;</code> &amp; more");
+    }
+}
