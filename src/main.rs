@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use cli::args::{Cli, Command, Format};
 use cli::output::{emit, emit_json, eprint_all};
+use cli::reports::{CheckView, Writer};
 use cli::timings::Timings;
 use cli::Ending;
 use refmap::report::{self, Style};
@@ -53,14 +54,21 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn run(&self) -> Result<(), Ending> {
-        use Format::{Csv, Dot, Human, Json, Junit, Mermaid};
+        use Format::{Csv, Dot, Html, Human, Json, Junit, Mermaid, Xlsx};
         let formats: &[Format] = match &self.cli.command {
             Command::Fmt { check, files } => return cli::fmt::files(*check, files, self.color_err),
-            Command::Export => &[Human, Dot, Mermaid, Csv, Json],
+            Command::Export { .. } => &[Human, Dot, Mermaid, Csv, Json],
+            Command::Check { .. } | Command::Coverage { .. } => &[Human, Json, Csv, Html, Xlsx],
             Command::Test => &[Human, Json, Junit],
             _ => &[Human, Json],
         };
         self.cli.format.one_of(formats)?;
+        if let Command::Check { dest, .. }
+        | Command::Coverage { dest, .. }
+        | Command::Export { dest } = &self.cli.command
+        {
+            cli::reports::refuse_mismatch(self.cli.format, dest)?;
+        }
         let engine = if matches!(self.cli.command, Command::Lint) {
             self.load()?
         } else {
@@ -90,7 +98,12 @@ impl Context<'_> {
                 let r = engine.equivalents(a, to.as_deref());
                 self.answer(&self.queried(r)?, report::equivalents)
             }
-            Command::Coverage { from, to, profile } => {
+            Command::Coverage {
+                from,
+                to,
+                profile,
+                dest,
+            } => {
                 let site = match profile {
                     None => None,
                     Some(path) => Some(engine.site_profile(path).map_err(|e| match e {
@@ -105,24 +118,27 @@ impl Context<'_> {
                     })?),
                 };
                 let r = engine.coverage_for(from, to, site.as_ref());
-                self.answer(&self.queried(r)?, report::coverage)
+                self.writer(engine).coverage(&self.queried(r)?, dest)
             }
-            Command::Export => {
-                let export = engine.export();
-                match self.cli.format {
-                    Format::Json => emit_json(&export)?,
-                    Format::Mermaid => emit(&report::export_mermaid(&export)),
-                    Format::Csv => emit(&report::export_csv(&export)),
-                    _ => emit(&report::export_dot(&export)),
-                }
-                Ok(())
-            }
+            Command::Export { dest } => self.writer(engine).export(&engine.export(), dest),
             Command::Check {
                 evidence,
                 as_of,
                 referential,
                 summary,
-            } => self.check(engine, evidence, as_of.as_deref(), referential, *summary),
+                fail_on,
+                only,
+                dest,
+            } => {
+                let view = CheckView {
+                    summary: *summary,
+                    fail_on: *fail_on,
+                    only,
+                    dest,
+                    narrowed: !referential.is_empty(),
+                };
+                self.check(engine, evidence, as_of.as_deref(), referential, &view)
+            }
             Command::Test => {
                 let run = engine.test(Date::today());
                 match self.cli.format {
@@ -136,6 +152,15 @@ impl Context<'_> {
                     Ok(())
                 }
             }
+        }
+    }
+
+    /// Writes reports in the format asked.
+    fn writer<'e>(&'e self, engine: &'e Engine) -> Writer<'e> {
+        Writer {
+            engine,
+            cli: self.cli,
+            color: self.color,
         }
     }
 
@@ -217,8 +242,9 @@ impl Context<'_> {
         files: &[PathBuf],
         as_of: Option<&str>,
         referentials: &[String],
-        summary: bool,
+        view: &CheckView<'_>,
     ) -> Result<(), Ending> {
+        let summary = view.summary;
         let as_of = as_of
             .map(|text| {
                 text.parse::<Date>()
@@ -277,27 +303,6 @@ impl Context<'_> {
             )));
         }
         let reports: Vec<refmap::Report> = reports.into_iter().filter_map(Result::ok).collect();
-        if self.cli.format == Format::Json {
-            match reports.as_slice() {
-                [one] => emit_json(one)?,
-                many => emit_json(&many)?,
-            }
-            return Ok(());
-        }
-        let titles = |id: &str| engine.referential_title(id).to_string();
-        let style = Style { color: self.color };
-        let mut out = String::new();
-        for (i, r) in reports.iter().enumerate() {
-            if summary {
-                out.push_str(&report::check_summary(r));
-            } else {
-                if i > 0 {
-                    out.push('\n');
-                }
-                out.push_str(&report::check(r, &titles, style));
-            }
-        }
-        emit(&out);
-        Ok(())
+        self.writer(engine).check(reports, view)
     }
 }

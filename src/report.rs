@@ -1,6 +1,28 @@
-//! Human renderings of query answers (JSON comes from serde on the answers).
+//! Human renderings of query answers (JSON comes from serde on the answers);
+//! the HTML page, CSV and workbook renderings are in `report/`.
+
+mod focus;
+mod html;
+mod sheet;
+mod workbook;
 
 use std::fmt::Write as _;
+
+pub use focus::{failures, keep_statuses, FailOn};
+pub use html::{check_html, coverage_html};
+pub use sheet::{check_csv, check_summary_csv, coverage_csv, export_csv, neutralise, CsvOptions};
+pub use workbook::{check_xlsx, coverage_xlsx};
+
+/// What a page or workbook says about how it was made.
+#[derive(Debug, Clone, Copy)]
+pub struct About<'a> {
+    /// The program and its version, e.g. `refmap 0.1.0`.
+    pub generator: &'a str,
+    /// The rules used, for people (`shipped rules, 23 files`).
+    pub rules: &'a str,
+    /// The SHA-256 of the rules ([`crate::Engine::rules_digest`]), hex.
+    pub digest: &'a str,
+}
 
 use crate::evaluate::{Basis, Report, Summary};
 use crate::query::{
@@ -258,49 +280,6 @@ pub fn export_mermaid(e: &NetworkExport) -> String {
         };
         let label = keywords(&d.relations, " or ");
         let _ = writeln!(out, "  {a} -.->|{label}| {b}");
-    }
-    out
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// CSV, one row per declared or derived link.
-pub fn export_csv(e: &NetworkExport) -> String {
-    let mut out = String::from("from,relation,to,kind,strength,rationale,mapping,source,note\n");
-    for l in &e.links {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{}",
-            csv_field(&l.from),
-            l.relation,
-            csv_field(&l.to),
-            if l.active {
-                "declared"
-            } else {
-                "declared-inactive"
-            },
-            l.strength.map_or_else(String::new, |s| s.to_string()),
-            l.rationale.unwrap_or(""),
-            csv_field(&l.mapping),
-            csv_field(&l.source),
-            csv_field(l.note.as_deref().unwrap_or("")),
-        );
-    }
-    for d in &e.derived {
-        let rels = keywords(&d.relations, "|");
-        let _ = writeln!(
-            out,
-            "{},{},{},derived,,,,,",
-            csv_field(&d.from),
-            rels,
-            csv_field(&d.to)
-        );
     }
     out
 }

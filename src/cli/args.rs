@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::Ending;
 
@@ -39,10 +39,46 @@ pub enum Format {
     Dot,
     /// Mermaid flowchart (`export` only).
     Mermaid,
-    /// CSV (`export` only).
+    /// CSV (`check`, `coverage`, `export`).
     Csv,
     /// JUnit XML (`test` only).
     Junit,
+    /// One self-contained HTML page (`check`, `coverage`).
+    Html,
+    /// An Excel workbook (`check`, `coverage`; binary: use `--output`).
+    Xlsx,
+}
+
+/// Where a report goes, and how CSV is written.
+#[derive(Debug, Args)]
+pub struct Destination {
+    /// Write to FILE (replaced atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// CSV for Excel in French and other locales: `;` separator, UTF-8 byte order mark.
+    #[arg(long = "csv-excel")]
+    pub csv_excel: bool,
+}
+
+/// The level at or below which a clause fails `check --fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailLevel {
+    /// Any clause not met.
+    NotMet,
+    /// Any clause partial or not met.
+    Partial,
+    /// Any contradiction between a finding and the mappings.
+    Contradiction,
+}
+
+/// A clause status, as `--only` takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    Met,
+    Partial,
+    NotMet,
+    NotApplicable,
+    Unknown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -97,9 +133,14 @@ pub enum Command {
         /// are reported `not-applicable` instead of `unknown`.
         #[arg(long, value_name = "FILE")]
         profile: Option<PathBuf>,
+        #[command(flatten)]
+        dest: Destination,
     },
     /// The mapping network (declared and derived links) as dot, mermaid, csv or json.
-    Export,
+    Export {
+        #[command(flatten)]
+        dest: Destination,
+    },
     /// Evaluate sites' evidence inventories (YAML or JSON).
     Check {
         /// Inventory files, one per site.
@@ -114,6 +155,15 @@ pub enum Command {
         /// Counts per referential only.
         #[arg(long)]
         summary: bool,
+        /// Exit 1 when a reported clause is at or below LEVEL (`unknown` and
+        /// `not-applicable` never fail).
+        #[arg(long = "fail-on", value_enum, value_name = "LEVEL")]
+        fail_on: Option<FailLevel>,
+        /// List only clauses with these statuses, e.g. `not-met,partial` (counts stay whole).
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "STATUS,...")]
+        only: Vec<StatusArg>,
+        #[command(flatten)]
+        dest: Destination,
     },
     /// Run the `test` blocks of the rules; the last line is `N passed, N failed`.
     Test,

@@ -3,6 +3,7 @@
 pub mod args;
 pub mod fmt;
 pub mod output;
+pub mod reports;
 pub mod timings;
 
 /// How a command that did not succeed ended.

@@ -9,8 +9,13 @@ use serde::Serialize;
 /// Writes to standard output; a closed pipe (`refmap … | head`) ends the
 /// program quietly instead of panicking.
 pub fn emit(text: &str) {
+    emit_bytes(text.as_bytes());
+}
+
+/// Writes bytes to standard output, as [`emit`] does text.
+pub fn emit_bytes(bytes: &[u8]) {
     let mut out = std::io::stdout().lock();
-    let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    let result = out.write_all(bytes).and_then(|()| out.flush());
     if let Err(e) = result {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
@@ -45,7 +50,20 @@ pub fn eprint_all(rendered: &[String]) {
 /// With several hard links a rename would split them, so the synced
 /// temporary file is copied into the target instead and removed after:
 /// if the copy is interrupted, the temporary file still holds the text.
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+/// A path that does not exist yet is created the same way, with the
+/// permissions a new file gets (0666 less the umask); a device or a pipe
+/// is written into.
+pub fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
+    let text = text.as_ref();
+    if std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        return write_new(path, text);
+    }
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        // A device or a pipe (`-o /dev/stdout`) cannot be replaced: write into it.
+        let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+        file.write_all(text)?;
+        return file.flush();
+    }
     let target = std::fs::canonicalize(path)?;
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target
@@ -55,7 +73,7 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}.refmap-fmt."))
         .tempfile_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
+    tmp.write_all(text)?;
     tmp.as_file().sync_all()?;
     tmp.as_file().set_permissions(meta.permissions())?;
     #[cfg(unix)]
@@ -66,7 +84,7 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
                 .write(true)
                 .truncate(true)
                 .open(&target)?;
-            file.write_all(text.as_bytes())?;
+            file.write_all(text)?;
             file.sync_all()?;
             return tmp.close();
         }
@@ -75,5 +93,29 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         let _ = std::os::unix::fs::chown(tmp.path(), Some(meta.uid()), Some(meta.gid()));
     }
     tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Writes a new file at `path` through a synced temporary file beside it.
+fn write_new(path: &Path, text: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let prefix = format!(".{name}.refmap-out.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
+    tmp.write_all(text)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

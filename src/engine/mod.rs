@@ -177,6 +177,29 @@ impl Engine {
         RulesInfo::of(&self.loaded.rulebook)
     }
 
+    /// The SHA-256 of the loaded rules (each file's name and text, in load
+    /// order), in hex: reports print it so that a reader can tell which
+    /// rules produced them.
+    ///
+    /// ```
+    /// let a = refmap::Engine::builder().source("x.rules", "evidence a \"A\"\n").build();
+    /// let b = refmap::Engine::builder().source("x.rules", "evidence b \"B\"\n").build();
+    /// assert_eq!(a.rules_digest().len(), 64);
+    /// assert_ne!(a.rules_digest(), b.rules_digest());
+    /// ```
+    pub fn rules_digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for (_, file) in self.book().sources.iter() {
+            // Lengths first, so that moving text between files changes the digest.
+            hash.update((file.name().len() as u64).to_le_bytes());
+            hash.update(file.name().as_bytes());
+            hash.update((file.text().len() as u64).to_le_bytes());
+            hash.update(file.text().as_bytes());
+        }
+        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// Every diagnostic, with the redundant-link warnings that only lint
     /// computes (they cost more than loading needs).
     ///
