@@ -369,11 +369,13 @@ fn value_type() -> impl Strategy<Value = ValueType> {
             ty: FieldType::Text,
             of_text: false,
             one_of,
+            span: sp(),
         }),
         set().prop_map(|one_of| ValueType {
             ty: FieldType::List,
             of_text: true,
             one_of,
+            span: sp(),
         }),
     ]
 }

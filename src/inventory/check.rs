@@ -497,7 +497,7 @@ impl Checker<'_, '_> {
                 place: &fplace,
                 span: self.value_span(&value, key_span),
             };
-            if let Some(v) = self.typed(said, &value, ft) {
+            if let Some(v) = self.typed(said, &value, ft, ("field", &key)) {
                 fields.insert(key.into_owned(), v);
             }
         }
@@ -512,10 +512,17 @@ impl Checker<'_, '_> {
         Some((item, id_span))
     }
 
-    /// A field or fact value of its declared type, within its closed set.
-    fn typed(&mut self, at: Said<'_>, value: &Value<'_>, vt: &ValueType) -> Option<Fact> {
+    /// A field or fact value of its declared type, within its closed set;
+    /// `subject` names it (`("field", "topic")`).
+    fn typed(
+        &mut self,
+        at: Said<'_>,
+        value: &Value<'_>,
+        vt: &ValueType,
+        subject: (&str, &str),
+    ) -> Option<Fact> {
         let ft = vt.ty;
-        if vt.one_of.is_some() && !self.allowed(at, value, vt) {
+        if vt.one_of.is_some() && !self.allowed(at, value, vt, subject) {
             return None;
         }
         match (ft, value) {

@@ -200,6 +200,8 @@ pub struct ValueType {
     /// `one of ["a", …]`: the only texts allowed (after `text` and
     /// `list of text` only).
     pub one_of: Option<Vec<Str>>,
+    /// Where it stands.
+    pub span: Span,
 }
 
 impl ValueType {
@@ -209,6 +211,7 @@ impl ValueType {
             ty,
             of_text: false,
             one_of: None,
+            span: Span::default(),
         }
     }
 }

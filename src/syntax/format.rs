@@ -270,7 +270,7 @@ impl Formatter<'_> {
                         EvidenceItem::Field(name, ty) => {
                             self.at(name.span);
                             self.typed(&format!("field {}", name.text), ty);
-                            self.done(name.span);
+                            self.done(ty.span);
                         }
                     }
                 }
@@ -292,7 +292,7 @@ impl Formatter<'_> {
             for fact in &p.facts {
                 self.at(fact.name.span);
                 self.typed(&format!("fact {}", fact.name.text), &fact.ty);
-                self.done(fact.name.span);
+                self.done(fact.ty.span);
             }
             self.close(p.span.end);
         }
@@ -322,7 +322,11 @@ impl Formatter<'_> {
         let mut row = String::new();
         let last = quoted.len().saturating_sub(1);
         for (i, q) in quoted.iter().enumerate() {
-            let piece = if i == last { q.clone() } else { format!("{q},") };
+            let piece = if i == last {
+                q.clone()
+            } else {
+                format!("{q},")
+            };
             if !row.is_empty() && row.chars().count() + 1 + piece.chars().count() > width {
                 self.line(&row);
                 row.clear();

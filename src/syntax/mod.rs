@@ -358,6 +358,8 @@ fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> D
         Some(format!(
             "{open} `{{` not closed: add the missing `}}` where the block ends"
         ))
+    } else if found.0 == "`one`" {
+        Some("`one of [..]` closes the values of a `text` or `list of text` only".into())
     } else {
         help_for(&positives)
     };

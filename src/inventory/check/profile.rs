@@ -9,12 +9,16 @@ use super::{said, Checker, Said};
 use crate::inventory::error::codes;
 use crate::inventory::raw::{Entry, Value};
 use crate::inventory::Fact;
-use crate::model::closest;
+use crate::model::{closest, ValueType};
 use crate::source::Span;
 
 impl Checker<'_, '_> {
     /// The facts of a `profile:` mapping whose key stands at `key_span`.
-    pub(super) fn profile(&mut self, facts: Vec<Entry<'_>>, key_span: Span) -> BTreeMap<String, Fact> {
+    pub(super) fn profile(
+        &mut self,
+        facts: Vec<Entry<'_>>,
+        key_span: Span,
+    ) -> BTreeMap<String, Fact> {
         let mut out = BTreeMap::new();
         let repeated = self.repeated_keys(&facts, |k| format!("profile `{k}`"), key_span);
         let facts = facts.into_iter().zip(repeated).filter(|(_, r)| !r);
@@ -26,7 +30,7 @@ impl Checker<'_, '_> {
                 self.fact(&said(codes::UNEXPECTED_VALUE, &place, span), &value)
             } else if let Some(declared) = self.book.profile_fact(&key) {
                 let at = said(codes::FACT_TYPE_MISMATCH, &place, span);
-                self.typed(at, &value, &declared.ty)
+                self.typed(at, &value, &declared.ty, ("profile fact", &key))
             } else {
                 self.unknown_fact(&key, &place, name_span);
                 None
@@ -65,7 +69,13 @@ impl Checker<'_, '_> {
 
     /// Each text of a value checked against a closed set; the value kept
     /// only when every text is allowed.
-    pub(super) fn allowed(&mut self, at: Said<'_>, value: &Value<'_>, allows: &crate::model::ValueType) -> bool {
+    pub(super) fn allowed(
+        &mut self,
+        at: Said<'_>,
+        value: &Value<'_>,
+        allows: &ValueType,
+        (what, name): (&str, &str),
+    ) -> bool {
         let texts: Vec<&Value<'_>> = match value {
             Value::List(items) => items.iter().collect(),
             other => vec![other],
@@ -84,7 +94,7 @@ impl Checker<'_, '_> {
                     span,
                     ..at
                 },
-                format!("`{s}` is not one of the allowed values"),
+                format!("`{s}` is not an allowed value of {what} `{name}`"),
                 Some(allows.allowed_help(s)),
             );
         }

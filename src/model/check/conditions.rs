@@ -41,7 +41,12 @@ impl Names<'_> {
 
 /// Checks that a condition names declared fields or facts, with values of
 /// their declared type and within their closed sets.
-pub(super) fn check_cond(out: &mut Vec<Diagnostic>, file: FileId, cond: &ast::Cond, names: &Names<'_>) {
+pub(super) fn check_cond(
+    out: &mut Vec<Diagnostic>,
+    file: FileId,
+    cond: &ast::Cond,
+    names: &Names<'_>,
+) {
     match &cond.kind {
         CondKind::Or(parts) | CondKind::And(parts) => {
             for p in parts {
@@ -236,7 +241,10 @@ pub(super) fn check_value(
                     codes::VALUE_NOT_ALLOWED,
                     file,
                     v.span,
-                    format!("`{s}` is not an allowed value of {} `{field}`", names.what()),
+                    format!(
+                        "`{s}` is not an allowed value of {} `{field}`",
+                        names.what()
+                    ),
                 )
                 .with_label("not in its `one of` list")
                 .with_help(vt.allowed_help(s)),

@@ -75,7 +75,9 @@ impl Resolver {
             ExprKind::Evidence(req) => {
                 self.used_evidence.insert(req.ty.text.clone());
                 let ty = self.lookup_evidence(file, &req.ty);
-                if let (Some(t), Some(cond)) = (ty.and_then(|i| self.evidence_types.get(i)), &req.where_) {
+                if let (Some(t), Some(cond)) =
+                    (ty.and_then(|i| self.evidence_types.get(i)), &req.where_)
+                {
                     let names = Names::Fields {
                         ty: &t.name,
                         fields: &t.fields,

@@ -39,6 +39,7 @@ impl Lowerer {
     /// `text`, `list of text one of ["a", "b"]`, …
     pub(super) fn value_type(&mut self, pair: Pair<'_, Rule>) -> ValueType {
         let mut ty = ValueType::plain(FieldType::Text);
+        ty.span = self.span(&pair);
         for p in children(pair) {
             match p.as_rule() {
                 Rule::list_of_text => {
