@@ -107,6 +107,7 @@ fn a_profile_value_of_the_wrong_type_is_refused() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     says(&run, "refmap::inventory::fact-type-mismatch");
     says(&run, "expected `true` or `false`, found text");
+    says(&run, "write `true` or `false`, without quotes");
     let line = line_of(&site, "poct:");
     says(&run, &format!("site.yaml:{line}:"));
     // A number where a list of text is declared.

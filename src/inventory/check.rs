@@ -560,14 +560,19 @@ impl Checker<'_, '_> {
                 items.iter().filter_map(|v| self.fact(&at, v)).collect(),
             )),
             _ => {
-                let quote = matches!(
-                    (ft, value),
-                    (FieldType::Text, Value::Number(_) | Value::Bool(_))
-                );
+                let help = match (ft, value) {
+                    (FieldType::Text, Value::Number(_) | Value::Bool(_)) => {
+                        Some("quote the value to make it text".to_string())
+                    }
+                    (FieldType::Bool, Value::Text(_)) => {
+                        Some("write `true` or `false`, without quotes".to_string())
+                    }
+                    _ => None,
+                };
                 self.problem(
                     at,
                     format!("expected {}, found {}", type_phrase(ft), value.kind()),
-                    quote.then(|| "quote the value to make it text".to_string()),
+                    help,
                 );
                 None
             }
