@@ -38,7 +38,7 @@ mod workload {
 
     use refmap::internal::date::Date;
     use refmap::internal::inventory::{Assessment, EvidenceItem, Fact, Inventory};
-    use refmap::internal::model::Rulebook;
+    use refmap::internal::model::{Rulebook, ValueType};
     use refmap::internal::syntax::ast::{FieldType, Status};
 
     /// SplitMix64, so every run measures the same workload.
@@ -93,9 +93,15 @@ mod workload {
         Date::from_days(base - 1_100 + rng.below(1_110) as i64).unwrap()
     }
 
-    fn value(rng: &mut Rng, ty: FieldType, words: &[String]) -> Fact {
-        let word = |rng: &mut Rng| words[rng.below(words.len())].clone();
-        match ty {
+    /// A value of a declared type; a closed set's texts are drawn from it
+    /// (with as many draws as from the vocabulary, so the rest of the
+    /// workload stays the same).
+    fn value(rng: &mut Rng, vt: &ValueType, words: &[String]) -> Fact {
+        let word = |rng: &mut Rng| match &vt.one_of {
+            Some(set) => set[rng.below(set.len())].clone(),
+            None => words[rng.below(words.len())].clone(),
+        };
+        match vt.ty {
             FieldType::Text => Fact::Text(word(rng)),
             FieldType::Number => Fact::Number(rng.below(500) as f64),
             FieldType::Bool => Fact::Bool(rng.chance(70)),
@@ -115,7 +121,7 @@ mod workload {
         let mut fields = BTreeMap::new();
         for (name, ft) in &ty.fields {
             if rng.chance(85) {
-                fields.insert(name.clone(), value(rng, *ft, words));
+                fields.insert(name.clone(), value(rng, ft, words));
             }
         }
         EvidenceItem {
@@ -138,7 +144,7 @@ mod workload {
         assessments: usize,
     ) -> Inventory {
         let mut profile = BTreeMap::new();
-        let modalities = ["CT", "MR", "US", "MG", "NM", "RX"];
+        let modalities = ["CT", "MR", "US", "MG", "NM", "XR"];
         profile.insert(
             "modalities".to_string(),
             Fact::List(

@@ -84,6 +84,8 @@ const KEYWORDS: &[&str] = &[
     "equals",
     "intersects",
     "disjoint",
+    "fact",
+    "one",
 ];
 
 fn sp() -> Span {
@@ -358,10 +360,39 @@ fn field_type() -> impl Strategy<Value = FieldType> {
     ])
 }
 
+/// A declared type: plain, or text / list of text with a closed set.
+fn value_type() -> impl Strategy<Value = ValueType> {
+    let set = || prop::option::of(prop::collection::vec(str_lit(), 1..4));
+    prop_oneof![
+        field_type().prop_map(ValueType::plain),
+        set().prop_map(|one_of| ValueType {
+            ty: FieldType::Text,
+            of_text: false,
+            one_of,
+            span: sp(),
+        }),
+        set().prop_map(|one_of| ValueType {
+            ty: FieldType::List,
+            of_text: true,
+            one_of,
+            span: sp(),
+        }),
+    ]
+}
+
+fn profile() -> impl Strategy<Value = Profile> {
+    let fact = (name(), value_type()).prop_map(|(name, ty)| ProfileFact { name, ty });
+    (str_lit(), prop::collection::vec(fact, 0..4)).prop_map(|(title, facts)| Profile {
+        title,
+        facts,
+        span: sp(),
+    })
+}
+
 fn evidence_type() -> impl Strategy<Value = EvidenceType> {
     let item = prop_oneof![
         duration().prop_map(|d| EvidenceItem::Valid(d, sp())),
-        (name(), field_type()).prop_map(|(n, t)| EvidenceItem::Field(n, t)),
+        (name(), value_type()).prop_map(|(n, t)| EvidenceItem::Field(n, t)),
     ];
     (
         name(),
@@ -488,6 +519,7 @@ fn file() -> impl Strategy<Value = File> {
         referential().prop_map(Item::Referential),
         evidence_type().prop_map(Item::Evidence),
         mapping().prop_map(Item::Mapping),
+        profile().prop_map(Item::Profile),
         test_block().prop_map(Item::Test),
     ];
     prop::collection::vec(item, 0..4).prop_map(|items| File { items })
@@ -622,6 +654,11 @@ const TOKENS: &[&str] = &[
     "é",
     "true",
     "[]",
+    "profile \"p\" {",
+    "fact",
+    "one of",
+    "list of text",
+    ": text one of [\"a\", \"b\"]",
 ];
 
 fn token_soup() -> impl Strategy<Value = String> {
@@ -683,8 +720,14 @@ fn mutate(text: &str, mutations: &[Mutation]) -> String {
 const SEED: &str = r#"// seed
 evidence maintenance_record "Preventive maintenance" { // trailing
   valid 12 months
-  field modality: text
+  field modality: text one of ["CT", "MR"] // closed
   field dose: number
+  field scopes: list of text
+}
+profile "Site" {
+  // a fact
+  fact modalities: list of text one of ["CT", "MR", "US"]
+  fact poct: bool
 }
 referential LABELIX "Label \"qualité\"\n" {
   publisher "FNMR" note "n"

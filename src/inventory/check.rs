@@ -9,12 +9,13 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 mod assess;
+mod profile;
 
 use super::error::{codes, Problem};
 use super::raw::{Entry, Top, TopValue, Value};
 use super::{EvidenceItem, Fact, Inventory};
 use crate::date::Date;
-use crate::model::{closest, Rulebook};
+use crate::model::{closest, Rulebook, ValueType};
 use crate::source::Span;
 use crate::syntax::ast::FieldType;
 
@@ -187,19 +188,7 @@ impl Checker<'_, '_> {
                 },
                 "as_of" => inv.as_of = self.date(at(codes::INVALID_DATE), &value),
                 "profile" => match value {
-                    Value::Map(facts) => {
-                        let repeated =
-                            self.repeated_keys(&facts, |k| format!("profile `{k}`"), key_span);
-                        let facts = facts.into_iter().zip(repeated).filter(|(_, r)| !r);
-                        for (Entry { key: k, value: v }, _) in facts {
-                            let fact_place = format!("profile `{k}`");
-                            let span = self.value_span(&v, self.key_span(&k, key_span));
-                            let said = said(codes::UNEXPECTED_VALUE, &fact_place, span);
-                            if let Some(f) = self.fact(&said, &v) {
-                                inv.profile.insert(k.into_owned(), f);
-                            }
-                        }
-                    }
+                    Value::Map(facts) => inv.profile = self.profile(facts, key_span),
                     Value::Null => {}
                     ref other => self.problem(
                         at(codes::UNEXPECTED_VALUE),
@@ -508,7 +497,7 @@ impl Checker<'_, '_> {
                 place: &fplace,
                 span: self.value_span(&value, key_span),
             };
-            if let Some(v) = self.typed(said, &value, *ft) {
+            if let Some(v) = self.typed(said, &value, ft, ("field", &key)) {
                 fields.insert(key.into_owned(), v);
             }
         }
@@ -523,10 +512,39 @@ impl Checker<'_, '_> {
         Some((item, id_span))
     }
 
-    /// A field value of its declared type.
-    fn typed(&mut self, at: Said<'_>, value: &Value<'_>, ft: FieldType) -> Option<Fact> {
+    /// A field or fact value of its declared type, within its closed set;
+    /// `subject` names it (`("field", "topic")`).
+    fn typed(
+        &mut self,
+        at: Said<'_>,
+        value: &Value<'_>,
+        vt: &ValueType,
+        subject: (&str, &str),
+    ) -> Option<Fact> {
+        let ft = vt.ty;
+        if vt.one_of.is_some() && !self.allowed(at, value, vt, subject) {
+            return None;
+        }
         match (ft, value) {
             (FieldType::Text, Value::Text(s)) => Some(Fact::Text(s.to_string())),
+            (FieldType::List, Value::List(items)) if vt.of_text => {
+                let mut texts = Vec::with_capacity(items.len());
+                for item in items {
+                    match item {
+                        Value::Text(s) => texts.push(Fact::Text(s.to_string())),
+                        other => {
+                            let span = self.value_span(other, at.span);
+                            self.problem(
+                                Said { span, ..at },
+                                format!("expected a list of text, found {} in it", other.kind()),
+                                Some("quote the value to make it text".into()),
+                            );
+                            return None;
+                        }
+                    }
+                }
+                Some(Fact::List(texts))
+            }
             (FieldType::Number, Value::Number(n)) => Some(Fact::Number(*n)),
             (FieldType::Bool, Value::Bool(b)) => Some(Fact::Bool(*b)),
             (FieldType::Date, Value::Text(_)) => self
@@ -542,14 +560,19 @@ impl Checker<'_, '_> {
                 items.iter().filter_map(|v| self.fact(&at, v)).collect(),
             )),
             _ => {
-                let quote = matches!(
-                    (ft, value),
-                    (FieldType::Text, Value::Number(_) | Value::Bool(_))
-                );
+                let help = match (ft, value) {
+                    (FieldType::Text, Value::Number(_) | Value::Bool(_)) => {
+                        Some("quote the value to make it text".to_string())
+                    }
+                    (FieldType::Bool, Value::Text(_)) => {
+                        Some("write `true` or `false`, without quotes".to_string())
+                    }
+                    _ => None,
+                };
                 self.problem(
                     at,
                     format!("expected {}, found {}", type_phrase(ft), value.kind()),
-                    quote.then(|| "quote the value to make it text".to_string()),
+                    help,
                 );
                 None
             }

@@ -46,6 +46,12 @@ pub mod codes {
     pub const UNKNOWN_STATUS: &str = "refmap::inventory::unknown-status";
     /// A clause assessed twice.
     pub const DUPLICATE_ASSESSMENT: &str = "refmap::inventory::duplicate-assessment";
+    /// A profile key that is not one of the facts the rules declare.
+    pub const UNKNOWN_PROFILE_FACT: &str = "refmap::inventory::unknown-profile-fact";
+    /// A profile value of another type than its fact's declared one.
+    pub const FACT_TYPE_MISMATCH: &str = "refmap::inventory::fact-type-mismatch";
+    /// A text outside the closed set (`one of [..]`) of its field or fact.
+    pub const VALUE_NOT_ALLOWED: &str = "refmap::inventory::value-not-allowed";
 }
 
 /// One problem in an inventory.

@@ -10,6 +10,7 @@
 //! sound answers check [`Loaded::has_errors`] first.
 
 mod check;
+mod profile;
 mod proof;
 mod rule;
 mod suggest;
@@ -24,7 +25,7 @@ use crate::diagnostic::Diagnostic;
 use crate::mapper::{ClauseIdx, LinkId, LinkInput, Network, NetworkInput, Relation};
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast;
-use crate::vocab::{FieldType, Rationale, RefAttrKey};
+use crate::vocab::{Rationale, RefAttrKey};
 
 /// A map keyed by names (`REF:ID`, referential ids, evidence types). Lookups
 /// run once per link end, two million times for a million links, so the hash
@@ -32,6 +33,7 @@ use crate::vocab::{FieldType, Rationale, RefAttrKey};
 /// these maps into output, and a fixed seed keeps it that way reproducibly.
 pub(crate) type NameMap<V> = HashMap<String, V, foldhash::fast::FixedState>;
 
+pub use profile::{ProfileFact, ValueType};
 pub use proof::{citation, proof, ProofStep};
 pub use rule::{Comparison, Condition, EvidenceRule, EvidenceTypeIdx, Field, Rule, Value};
 pub use suggest::closest;
@@ -71,6 +73,15 @@ pub mod codes {
     pub const DUPLICATE_RULE: &str = "refmap::resolve::duplicate-rule";
     /// A test item that cannot be evaluated (e.g. two `as-of`).
     pub const BAD_TEST: &str = "refmap::resolve::bad-test";
+    /// Two profile facts with one name.
+    pub const DUPLICATE_FACT: &str = "refmap::resolve::duplicate-fact";
+    /// A value of the wrong type for its profile fact.
+    pub const FACT_TYPE_MISMATCH: &str = "refmap::resolve::fact-type-mismatch";
+    /// A text outside the closed set (`one of [..]`) of its field or fact.
+    pub const VALUE_NOT_ALLOWED: &str = "refmap::resolve::value-not-allowed";
+    /// Warning: a condition or test reads a profile fact no `profile`
+    /// declares, while others are declared.
+    pub const UNDECLARED_FACT: &str = "refmap::resolve::undeclared-fact";
     /// The mapping network admits no set model.
     pub const INCONSISTENT: &str = "refmap::mapper::inconsistent";
     /// Warning: a sub-clause id that does not extend its parent's.
@@ -139,7 +150,7 @@ pub struct EvidenceType {
     /// How long one item stays valid after its date.
     pub valid: Option<Duration>,
     /// Declared fields.
-    pub fields: BTreeMap<String, FieldType>,
+    pub fields: BTreeMap<String, ValueType>,
     /// Where it is declared.
     pub file: FileId,
     /// Its span (the name).
@@ -210,6 +221,9 @@ pub struct Rulebook {
     pub links: Vec<Link>,
     /// Test blocks.
     pub tests: Vec<TestCase>,
+    /// The declared facts of a site's profile, in declaration order; when
+    /// there are none, profiles are not checked.
+    pub profile: Vec<ProfileFact>,
     /// The reasoning network over clauses and links.
     pub network: Network,
     clause_index: NameMap<ClauseIdx>,
@@ -283,6 +297,11 @@ impl Rulebook {
             .get(name)
             .and_then(|&i| u32::try_from(i).ok())
             .map(EvidenceTypeIdx)
+    }
+
+    /// The declared profile fact with a name.
+    pub fn profile_fact(&self, name: &str) -> Option<&ProfileFact> {
+        self.profile.iter().find(|f| f.name == name)
     }
 
     /// The link with an id.

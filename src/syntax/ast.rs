@@ -96,6 +96,8 @@ pub enum Item {
     Evidence(EvidenceType),
     /// `mapping …`
     Mapping(Mapping),
+    /// `profile …`
+    Profile(Profile),
     /// `test …`
     Test(Test),
 }
@@ -185,7 +187,54 @@ pub enum EvidenceItem {
     /// `valid 12 months`
     Valid(Duration, Span),
     /// `field name: type`
-    Field(Name, FieldType),
+    Field(Name, ValueType),
+}
+
+/// A declared type of an evidence field or a profile fact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueType {
+    /// The type; [`FieldType::List`] for `list of text`.
+    pub ty: FieldType,
+    /// `list of text`: every element is text.
+    pub of_text: bool,
+    /// `one of ["a", …]`: the only texts allowed (after `text` and
+    /// `list of text` only).
+    pub one_of: Option<Vec<Str>>,
+    /// Where it stands.
+    pub span: Span,
+}
+
+impl ValueType {
+    /// A type without restriction.
+    pub fn plain(ty: FieldType) -> Self {
+        ValueType {
+            ty,
+            of_text: false,
+            one_of: None,
+            span: Span::default(),
+        }
+    }
+}
+
+/// `profile "title" { fact … }`: the facts about a site that `applies if`
+/// conditions read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// Its title.
+    pub title: Str,
+    /// The declared facts in source order.
+    pub facts: Vec<ProfileFact>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// `fact name: type`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileFact {
+    /// The fact's name, the key of `profile:` in an inventory.
+    pub name: Name,
+    /// Its type.
+    pub ty: ValueType,
 }
 
 /// `mapping "title" { source … note … links }`

@@ -30,6 +30,7 @@ pub fn format(file: &File, source: &str) -> String {
             Item::Referential(r) => f.referential(r),
             Item::Evidence(e) => f.evidence_type(e),
             Item::Mapping(m) => f.mapping(m),
+            Item::Profile(p) => f.profile(p),
             Item::Test(t) => f.test(t),
         }
     }
@@ -268,8 +269,8 @@ impl Formatter<'_> {
                         }
                         EvidenceItem::Field(name, ty) => {
                             self.at(name.span);
-                            self.line(&format!("field {}: {}", name.text, ty.keyword()));
-                            self.done(name.span);
+                            self.typed(&format!("field {}", name.text), ty);
+                            self.done(ty.span);
                         }
                     }
                 }
@@ -277,6 +278,67 @@ impl Formatter<'_> {
             }
         }
         self.done(e.span);
+    }
+
+    fn profile(&mut self, p: &Profile) {
+        self.at(p.span);
+        let head = format!("profile {}", quote(&p.title.value));
+        if p.facts.is_empty() && !self.has_comment_in(p.span) {
+            self.line(&format!("{head} {{}}"));
+        } else {
+            self.line(&format!("{head} {{"));
+            self.done(p.title.span);
+            self.indent += 1;
+            for fact in &p.facts {
+                self.at(fact.name.span);
+                self.typed(&format!("fact {}", fact.name.text), &fact.ty);
+                self.done(fact.ty.span);
+            }
+            self.close(p.span.end);
+        }
+        self.done(p.span);
+    }
+
+    /// `head: type`, a long closed set wrapped over several lines.
+    fn typed(&mut self, head: &str, ty: &ValueType) {
+        let base = if ty.of_text {
+            "list of text"
+        } else {
+            ty.ty.keyword()
+        };
+        let Some(values) = &ty.one_of else {
+            self.line(&format!("{head}: {base}"));
+            return;
+        };
+        let quoted: Vec<String> = values.iter().map(|v| quote(&v.value)).collect();
+        let one_line = format!("{head}: {base} one of [{}]", quoted.join(", "));
+        if 2 * self.indent + one_line.chars().count() <= LINE_WIDTH {
+            self.line(&one_line);
+            return;
+        }
+        self.line(&format!("{head}: {base} one of ["));
+        self.indent += 1;
+        let width = LINE_WIDTH.saturating_sub(2 * self.indent);
+        let mut row = String::new();
+        let last = quoted.len().saturating_sub(1);
+        for (i, q) in quoted.iter().enumerate() {
+            let piece = if i == last {
+                q.clone()
+            } else {
+                format!("{q},")
+            };
+            if !row.is_empty() && row.chars().count() + 1 + piece.chars().count() > width {
+                self.line(&row);
+                row.clear();
+            }
+            if !row.is_empty() {
+                row.push(' ');
+            }
+            row.push_str(&piece);
+        }
+        self.line(&row);
+        self.indent = self.indent.saturating_sub(1);
+        self.line("]");
     }
 
     fn mapping(&mut self, m: &Mapping) {
@@ -403,6 +465,9 @@ impl Formatter<'_> {
         self.done(t.span);
     }
 }
+
+/// Lines longer than this wrap where the language lets them (closed sets).
+const LINE_WIDTH: usize = 100;
 
 /// A string literal with the grammar's escapes.
 pub(crate) fn quote(s: &str) -> String {

@@ -358,6 +358,8 @@ fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> D
         Some(format!(
             "{open} `{{` not closed: add the missing `}}` where the block ends"
         ))
+    } else if found.0 == "`one`" {
+        Some("`one of [..]` closes the values of a `text` or `list of text` only".into())
     } else {
         help_for(&positives)
     };
@@ -525,7 +527,13 @@ fn describe(rule: Rule) -> &'static str {
         Rule::kw_if => "`if`",
         Rule::valid | Rule::kw_valid => "`valid`",
         Rule::field | Rule::kw_field => "`field`",
-        Rule::field_type => "a field type (`text`, `number`, `date`, `bool`, `list`)",
+        Rule::field_type | Rule::value_type | Rule::text_type => {
+            "a type (`text`, `number`, `date`, `bool`, `list`, `list of text`)"
+        }
+        Rule::list_of_text | Rule::kw_list => "`list of text`",
+        Rule::one_of | Rule::kw_one => "`one of [..]`",
+        Rule::profile_decl => "`profile`",
+        Rule::fact | Rule::kw_fact => "`fact`",
         Rule::mapping_attr | Rule::mapping_attr_key => "`source`, `note`",
         Rule::link => "a link (`REF:ID relation REF:ID`)",
         Rule::strength | Rule::kw_strength => "`strength`",
@@ -588,9 +596,9 @@ fn describe(rule: Rule) -> &'static str {
         Rule::duration | Rule::duration_amount => "a duration (e.g. `12 months`)",
         Rule::duration_unit => "a duration unit (`days`, `weeks`, `months`, `years`)",
         Rule::string => "a string",
-        Rule::file => "an item (`referential`, `evidence`, `mapping`, `test`)",
+        Rule::file => "an item (`referential`, `evidence`, `mapping`, `profile`, `test`)",
         // Silent rules never reach an error; named here so the match stays total.
-        Rule::item => "an item (`referential`, `evidence`, `mapping`, `test`)",
+        Rule::item => "an item (`referential`, `evidence`, `mapping`, `profile`, `test`)",
         Rule::clause_item => {
             "a clause item (`summary`, `note`, `requires`, `applies if`, `clause`)"
         }

@@ -2,14 +2,16 @@
 //! every diagnostic of every file before building the [`Rulebook`]. Its
 //! passes: names and links here, rules in `rules`, test blocks in `tests`.
 
+mod conditions;
+mod profile;
 mod rules;
 mod tests;
 
 use std::collections::{BTreeMap, HashSet};
 
 use super::{
-    codes, network_input, Clause, EvidenceType, Link, Loaded, Mapping, NameMap, Referential,
-    ResolveOptions, Rulebook, TestCase,
+    codes, network_input, Clause, EvidenceType, Link, Loaded, Mapping, NameMap, ProfileFact,
+    Referential, ResolveOptions, Rulebook, TestCase, ValueType,
 };
 use crate::diagnostic::{self, Diagnostic};
 use crate::mapper::{ClauseIdx, Conflict, LinkId, Network, NetworkInput, Step};
@@ -30,6 +32,7 @@ pub(super) struct Resolver {
     mappings: Vec<Mapping>,
     links: Vec<Link>,
     tests: Vec<TestCase>,
+    profile: Vec<ProfileFact>,
     used_evidence: HashSet<String>,
     /// Each clause's `requires` and `applies if` as written, until the
     /// rules pass resolves them.
@@ -51,6 +54,7 @@ impl Resolver {
             mappings: Vec::new(),
             links: Vec::new(),
             tests: Vec::new(),
+            profile: Vec::new(),
             used_evidence: HashSet::new(),
             rules: Vec::new(),
             test_blocks: Vec::new(),
@@ -90,6 +94,7 @@ impl Resolver {
                     ast::Item::Referential(r) => self.declare_referential(*file, r),
                     ast::Item::Evidence(e) => self.declare_evidence(*file, e),
                     ast::Item::Mapping(_) => {}
+                    ast::Item::Profile(p) => self.declare_profile(*file, p),
                     ast::Item::Test(t) => self.test_blocks.push((*file, t.clone())),
                 }
             }
@@ -308,7 +313,10 @@ impl Resolver {
                                 "every evidence item already has the dates `date` and `expires`",
                             ),
                         );
-                    } else if fields.insert(name.text.clone(), *ty).is_some() {
+                    } else if fields
+                        .insert(name.text.clone(), ValueType::from(ty))
+                        .is_some()
+                    {
                         self.diagnostics.push(
                             Diagnostic::error(
                                 codes::DUPLICATE_FIELD,
@@ -541,6 +549,7 @@ impl Resolver {
                 mappings: self.mappings,
                 links: self.links,
                 tests: self.tests,
+                profile: self.profile,
                 network,
                 clause_index: self.clause_index,
                 referential_index: self.referential_index,

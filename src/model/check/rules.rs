@@ -2,9 +2,10 @@
 //! checked and resolved into a [`Rule`] or [`Condition`] of typed ids, and
 //! the cycles of `clause` requirements found.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
-use super::{Resolver, ITEM_DATE_FIELDS};
+use super::conditions::{check_cond, Names};
+use super::Resolver;
 use crate::diagnostic::Diagnostic;
 use crate::mapper::ClauseIdx;
 use crate::model::codes;
@@ -12,7 +13,7 @@ use crate::model::rule::{
     Comparison, Condition, EvidenceRule, EvidenceTypeIdx, Field, Rule, Value,
 };
 use crate::source::{FileId, Span};
-use crate::syntax::ast::{self, CondKind, ExprKind, FieldType, ValueKind};
+use crate::syntax::ast::{self, CondKind, ExprKind, ValueKind};
 use crate::syntax::format::cond_text;
 
 impl Resolver {
@@ -25,6 +26,9 @@ impl Resolver {
             };
             let mut out = Vec::new();
             let rule = requires.map(|e| self.resolve_expr(file, &e, &mut out));
+            if let Some(c) = applies.as_ref().filter(|_| !self.profile.is_empty()) {
+                check_cond(&mut self.diagnostics, file, c, &Names::Facts(&self.profile));
+            }
             let applies = applies.map(|c| condition(&c, false));
             if let Some(clause) = self.clauses.get_mut(idx.0 as usize) {
                 clause.requires = rule;
@@ -71,14 +75,14 @@ impl Resolver {
             ExprKind::Evidence(req) => {
                 self.used_evidence.insert(req.ty.text.clone());
                 let ty = self.lookup_evidence(file, &req.ty);
-                if let (Some(i), Some(cond)) = (ty, &req.where_) {
-                    let fields = self
-                        .evidence_types
-                        .get(i)
-                        .map(|t| (t.name.clone(), t.fields.clone()));
-                    if let Some((name, fields)) = fields {
-                        self.check_fields(file, cond, &name, &fields);
-                    }
+                if let (Some(t), Some(cond)) =
+                    (ty.and_then(|i| self.evidence_types.get(i)), &req.where_)
+                {
+                    let names = Names::Fields {
+                        ty: &t.name,
+                        fields: &t.fields,
+                    };
+                    check_cond(&mut self.diagnostics, file, cond, &names);
                 }
                 Rule::Evidence(Box::new(EvidenceRule {
                     ty: ty.map(|i| EvidenceTypeIdx(u32::try_from(i).unwrap_or(u32::MAX))),
@@ -114,139 +118,6 @@ impl Resolver {
         list.iter()
             .map(|x| self.resolve_expr(file, x, edges))
             .collect()
-    }
-
-    /// Checks that a `where` condition names declared fields with values of
-    /// their declared type.
-    fn check_fields(
-        &mut self,
-        file: FileId,
-        cond: &ast::Cond,
-        ty: &str,
-        fields: &BTreeMap<String, FieldType>,
-    ) {
-        match &cond.kind {
-            CondKind::Or(parts) | CondKind::And(parts) => {
-                for p in parts {
-                    self.check_fields(file, p, ty, fields);
-                }
-            }
-            CondKind::Not(inner) | CondKind::Group(inner) => {
-                self.check_fields(file, inner, ty, fields)
-            }
-            CondKind::Compare { field, op, value } => {
-                if let Some(ft) = self.field_type(file, field, ty, fields) {
-                    let ordered = !matches!(op, ast::CmpOp::Eq | ast::CmpOp::Ne);
-                    if ordered && !matches!(ft, FieldType::Number | FieldType::Date) {
-                        self.diagnostics.push(
-                            Diagnostic::error(
-                                codes::FIELD_TYPE_MISMATCH,
-                                file,
-                                cond.span,
-                                format!("`{}` compares field `{}` of type {}", op.symbol(), field.text, ft.keyword()),
-                            )
-                            .with_help("order comparisons apply to number and date fields; use `==`, `in` or `contains`"),
-                        );
-                    } else {
-                        self.check_value(file, value, ft, &field.text);
-                    }
-                }
-            }
-            CondKind::In { field, values } => {
-                if let Some(ft) = self.field_type(file, field, ty, fields) {
-                    for v in values {
-                        self.check_value(file, v, ft, &field.text);
-                    }
-                }
-            }
-            CondKind::Contains { field, value } => {
-                if let Some(ft) = self.field_type(file, field, ty, fields) {
-                    match ft {
-                        FieldType::List => {}
-                        FieldType::Text => {
-                            self.check_value(file, value, FieldType::Text, &field.text)
-                        }
-                        other => self.diagnostics.push(
-                            Diagnostic::error(
-                                codes::FIELD_TYPE_MISMATCH,
-                                file,
-                                cond.span,
-                                format!(
-                                    "`contains` on field `{}` of type {}",
-                                    field.text,
-                                    other.keyword()
-                                ),
-                            )
-                            .with_help("`contains` applies to list and text fields"),
-                        ),
-                    }
-                }
-            }
-        }
-    }
-
-    pub(super) fn field_type(
-        &mut self,
-        file: FileId,
-        field: &ast::Name,
-        ty: &str,
-        fields: &BTreeMap<String, FieldType>,
-    ) -> Option<FieldType> {
-        if ITEM_DATE_FIELDS.contains(&field.text.as_str()) {
-            return Some(FieldType::Date);
-        }
-        if let Some(ft) = fields.get(&field.text) {
-            return Some(*ft);
-        }
-        let mut d = Diagnostic::error(
-            codes::UNKNOWN_FIELD,
-            file,
-            field.span,
-            format!("evidence type `{ty}` has no field `{}`", field.text),
-        )
-        .with_label("not declared");
-        let names = fields.keys().map(String::as_str).chain(ITEM_DATE_FIELDS);
-        d = match crate::model::closest(&field.text, names) {
-            Some(s) => d.with_help(format!("did you mean `{s}`?")),
-            None if fields.is_empty() => d.with_help(format!(
-                "declare it in `evidence {ty}`: `field {}: text`",
-                field.text
-            )),
-            None => d.with_help(format!(
-                "declared fields: {}",
-                fields
-                    .keys()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        };
-        self.diagnostics.push(d);
-        None
-    }
-
-    pub(super) fn check_value(
-        &mut self,
-        file: FileId,
-        value: &ast::Value,
-        ft: FieldType,
-        field: &str,
-    ) {
-        if !value_fits(&value.kind, ft) {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    codes::FIELD_TYPE_MISMATCH,
-                    file,
-                    value.span,
-                    format!(
-                        "field `{field}` is declared {} but this value is {}",
-                        ft.keyword(),
-                        kind_name(&value.kind)
-                    ),
-                )
-                .with_label(format!("expected {}", ft.keyword())),
-            );
-        }
     }
 
     fn check_cycles(&mut self, edges: &[Vec<(ClauseIdx, Span)>]) {
@@ -335,27 +206,6 @@ impl Resolver {
             }
         }
         self.diagnostics.push(d);
-    }
-}
-
-fn value_fits(kind: &ValueKind, ft: FieldType) -> bool {
-    matches!(
-        (kind, ft),
-        (ValueKind::Str(_), FieldType::Text)
-            | (ValueKind::Number(_), FieldType::Number)
-            | (ValueKind::Date(_), FieldType::Date)
-            | (ValueKind::Bool(_), FieldType::Bool)
-            | (ValueKind::List(_), FieldType::List)
-    )
-}
-
-fn kind_name(kind: &ValueKind) -> &'static str {
-    match kind {
-        ValueKind::Str(_) => "text",
-        ValueKind::Number(_) => "a number",
-        ValueKind::Date(_) => "a date",
-        ValueKind::Bool(_) => "a bool",
-        ValueKind::List(_) => "a list",
     }
 }
 

@@ -1,6 +1,7 @@
 //! The tests pass: each `test` block's clauses, evidence types and fields
 //! checked, and the block resolved into a [`TestCase`].
 
+use super::conditions::{check_value, declared, Names};
 use super::rules::value_of;
 use super::Resolver;
 use crate::diagnostic::Diagnostic;
@@ -31,6 +32,13 @@ impl Resolver {
                         items.push(TestItem::AsOf(*date));
                     }
                     ast::TestItem::Profile(name, value) => {
+                        if !self.profile.is_empty() {
+                            let names = Names::Facts(&self.profile);
+                            let out = &mut self.diagnostics;
+                            if let Some(vt) = declared(out, file, name, &names) {
+                                check_value(out, file, value, &vt, &names, &name.text);
+                            }
+                        }
                         items.push(TestItem::Profile(name.text.clone(), value_of(value)));
                     }
                     ast::TestItem::GivenEvidence { ty, fields, .. } => {
@@ -45,14 +53,17 @@ impl Resolver {
                         let Some(i) = self.lookup_evidence(file, ty) else {
                             continue;
                         };
-                        let declared = self
-                            .evidence_types
-                            .get(i)
-                            .map(|t| t.fields.clone())
-                            .unwrap_or_default();
+                        let Some(t) = self.evidence_types.get(i) else {
+                            continue;
+                        };
+                        let names = Names::Fields {
+                            ty: &t.name,
+                            fields: &t.fields,
+                        };
+                        let out = &mut self.diagnostics;
                         for (key, value) in fields.iter().flatten() {
-                            if let Some(ft) = self.field_type(file, key, &ty.text, &declared) {
-                                self.check_value(file, value, ft, &key.text);
+                            if let Some(vt) = declared(out, file, key, &names) {
+                                check_value(out, file, value, &vt, &names, &key.text);
                             }
                         }
                     }

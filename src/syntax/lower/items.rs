@@ -147,14 +147,9 @@ impl Lowerer {
                                 let mut inner = children(item);
                                 match (inner.next(), inner.next()) {
                                     (Some(n), Some(t)) => {
-                                        let ty = match t.as_str() {
-                                            "text" => FieldType::Text,
-                                            "number" => FieldType::Number,
-                                            "date" => FieldType::Date,
-                                            "bool" => FieldType::Bool,
-                                            _ => FieldType::List,
-                                        };
-                                        items.push(EvidenceItem::Field(self.name(n), ty));
+                                        let name = self.name(n);
+                                        let ty = self.value_type(t);
+                                        items.push(EvidenceItem::Field(name, ty));
                                     }
                                     _ => self.internal(item_span, "`field`"),
                                 }

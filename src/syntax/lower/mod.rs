@@ -11,6 +11,7 @@
 
 mod expr;
 mod items;
+mod types;
 
 use pest::iterators::{Pair, Pairs};
 
@@ -48,6 +49,7 @@ pub(super) fn lower_file(
                 Rule::referential => items.push(Item::Referential(lowerer.referential(pair))),
                 Rule::evidence_type => items.push(Item::Evidence(lowerer.evidence_type(pair))),
                 Rule::mapping => items.push(Item::Mapping(lowerer.mapping(pair))),
+                Rule::profile_decl => items.push(Item::Profile(lowerer.profile(pair))),
                 Rule::test => items.push(Item::Test(lowerer.test(pair))),
                 _ => {}
             }
@@ -140,6 +142,9 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_expect
             | Rule::kw_via
             | Rule::kw_relation
+            | Rule::kw_fact
+            | Rule::kw_list
+            | Rule::kw_one
     )
 }
 
