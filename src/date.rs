@@ -23,6 +23,10 @@ pub enum DateError {
     /// Not of the form `YYYY-MM-DD`.
     #[error("expected a date written `YYYY-MM-DD`")]
     Format,
+    /// A day written another way (`16/11/2026`, `2026/11/16`): the same day
+    /// written `YYYY-MM-DD` is suggested.
+    #[error("expected a date written `YYYY-MM-DD` (did you mean `{0}`?)")]
+    OtherOrder(Date),
     /// The form is right but the day does not exist.
     #[error("{0} is not a day of the calendar")]
     Impossible(String),
@@ -92,17 +96,43 @@ impl Date {
         )
     }
 
-    /// Today in UTC.
+    /// Today's calendar date where the machine is (its time zone from `TZ`
+    /// or the system's settings): a French site just after midnight is
+    /// already at the next day, while UTC is not. UTC when no zone is known.
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let days = i64::try_from(secs / 86_400).unwrap_or(0);
-        Date::from_days(days).unwrap_or(Date {
-            year: 1970,
-            month: 1,
-            day: 1,
-        })
+        let now = jiff::Zoned::now();
+        Date::new(
+            i32::from(now.year()),
+            u8::try_from(now.month()).unwrap_or(1),
+            u8::try_from(now.day()).unwrap_or(1),
+        )
+        .unwrap_or(Date::MIN)
+    }
+
+    /// The day a text writes in another common way: `16/11/2026`,
+    /// `16.11.2026`, `11/16/2026` (when the day cannot be the month) or
+    /// `2026/11/16`. Day first when both orders are possible, as in France.
+    fn other_order(s: &str) -> Option<Date> {
+        let parts: Vec<&str> = s.split(['/', '.', '-']).collect();
+        let [a, b, c] = parts.as_slice() else {
+            return None;
+        };
+        let number = |p: &str| -> Option<u16> {
+            (!p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())
+                .flatten()
+        };
+        let (a_n, b_n, c_n) = (number(a)?, number(b)?, number(c)?);
+        let day = |y: u16, m: u16, d: u16| {
+            Date::new(i32::from(y), u8::try_from(m).ok()?, u8::try_from(d).ok()?)
+        };
+        if a.len() == 4 {
+            return day(a_n, b_n, c_n);
+        }
+        if c.len() != 4 {
+            return None;
+        }
+        day(c_n, b_n, a_n).or_else(|| day(c_n, a_n, b_n))
     }
 
     /// This date plus a duration (saturating at the calendar's ends).
@@ -176,11 +206,12 @@ impl FromStr for Date {
                 None
             }
         };
+        let refused = || Date::other_order(s).map_or(DateError::Format, DateError::OtherOrder);
         if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
-            return Err(DateError::Format);
+            return Err(refused());
         }
         let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
-            return Err(DateError::Format);
+            return Err(refused());
         };
         let year = i32::try_from(y).map_err(|_| DateError::Format)?;
         let month = u8::try_from(m).map_err(|_| DateError::Format)?;
@@ -251,9 +282,41 @@ mod tests {
             "2026-02-30".parse::<Date>(),
             Err(DateError::Impossible("2026-02-30".into()))
         );
-        assert_eq!("2026-2-03".parse::<Date>(), Err(DateError::Format));
+        assert_eq!(
+            "2026-2-03".parse::<Date>(),
+            Err(DateError::OtherOrder(d("2026-02-03")))
+        );
+        assert_eq!("2026-02".parse::<Date>(), Err(DateError::Format));
         assert_eq!("2024-02-29".parse::<Date>().map(|x| x.day()), Ok(29));
         assert!("0000-01-01".parse::<Date>().is_err());
+    }
+
+    #[test]
+    fn other_ways_of_writing_a_day_are_suggested() {
+        let suggested = |s: &str| match s.parse::<Date>() {
+            Err(DateError::OtherOrder(d)) => Some(d.to_string()),
+            _ => None,
+        };
+        assert_eq!(suggested("16/11/2026").as_deref(), Some("2026-11-16"));
+        assert_eq!(suggested("16.11.2026").as_deref(), Some("2026-11-16"));
+        assert_eq!(suggested("11/16/2026").as_deref(), Some("2026-11-16"));
+        assert_eq!(suggested("03/04/2026").as_deref(), Some("2026-04-03"));
+        assert_eq!(suggested("2026/11/16").as_deref(), Some("2026-11-16"));
+        assert_eq!(suggested("1/3/2026").as_deref(), Some("2026-03-01"));
+        assert_eq!(suggested("31/02/2026"), None);
+        assert_eq!(suggested("16/11/26"), None);
+        assert_eq!(suggested("tomorrow"), None);
+        let msg = "16/11/2026".parse::<Date>().map_err(|e| e.to_string());
+        assert_eq!(
+            msg,
+            Err("expected a date written `YYYY-MM-DD` (did you mean `2026-11-16`?)".into())
+        );
+    }
+
+    #[test]
+    fn today_is_a_day_of_the_calendar() {
+        let today = Date::today();
+        assert!(today > d("2020-01-01"), "{today}");
     }
 
     #[test]

@@ -56,8 +56,8 @@ mod vocab;
 pub use date::{Date, DateError};
 pub use diagnostic::{Diagnostic, DiagnosticJson, Label, PlaceJson, Severity};
 pub use engine::{
-    CheckError, CheckOptions, Checker, Engine, EngineBuilder, FormatError, Input, Lint, RuleErrors,
-    RulesInfo, SiteProfile, TestRun,
+    CheckError, CheckOptions, Checker, Engine, EngineBuilder, EvidenceTypeInfo, FailedInput,
+    FieldInfo, FormatError, Input, Lint, RuleErrors, RulesInfo, ShippedFile, SiteProfile, TestRun,
 };
 pub use evaluate::{AssessmentRef, Basis, ClauseResult, Contradiction, Report, Summary};
 pub use inventory::{InventoryError, Problem};

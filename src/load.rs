@@ -62,14 +62,7 @@ pub fn shipped(options: Options) -> Loaded {
 /// Adds a file, or every `*.rules` file of a folder (searched recursively,
 /// in path order).
 pub fn add_path(sources: &mut SourceMap, path: &Path) -> Result<(), LoadError> {
-    let mut files = Vec::new();
-    collect(path, &mut files)?;
-    if files.is_empty() {
-        return Err(LoadError::Empty {
-            path: path.display().to_string(),
-        });
-    }
-    for file in files {
+    for file in rules_files(path)? {
         let text =
             crate::source::read_text(&file, crate::syntax::MAX_FILE_BYTES).map_err(|source| {
                 LoadError::Unreadable {
@@ -89,6 +82,19 @@ pub fn paths(paths: &[PathBuf], options: Options) -> Result<Loaded, LoadError> {
         add_path(&mut sources, path)?;
     }
     Ok(front_end(sources, options))
+}
+
+/// The file `path`, or every `*.rules` file under the folder `path`
+/// (searched recursively, in path order).
+pub fn rules_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let mut files = Vec::new();
+    collect(path, &mut files)?;
+    if files.is_empty() {
+        return Err(LoadError::Empty {
+            path: path.display().to_string(),
+        });
+    }
+    Ok(files)
 }
 
 /// The files under `path` in path order. A folder reached twice (through a

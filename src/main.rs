@@ -9,10 +9,10 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use serde::Serialize;
 
-use cli::args::{Cli, Command, Format};
+use cli::args::{Cli, Command, Format, RulesAction};
 use cli::output::{emit, emit_json, eprint_all};
 use cli::reports::{CheckView, Writer};
 use cli::timings::Timings;
@@ -21,7 +21,10 @@ use refmap::report::{self, Style};
 use refmap::{CheckOptions, Date, Engine, Input};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let parsed = cli::help::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -54,15 +57,29 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn run(&self) -> Result<(), Ending> {
-        use Format::{Csv, Dot, Html, Human, Json, Junit, Mermaid, Xlsx};
-        let formats: &[Format] = match &self.cli.command {
+        cli::help::check_format(&self.cli.command, self.cli.format)?;
+        match &self.cli.command {
             Command::Fmt { check, files } => return cli::fmt::files(*check, files, self.color_err),
-            Command::Export { .. } => &[Human, Dot, Mermaid, Csv, Json],
-            Command::Check { .. } | Command::Coverage { .. } => &[Human, Json, Csv, Html, Xlsx],
-            Command::Test => &[Human, Json, Junit],
-            _ => &[Human, Json],
-        };
-        self.cli.format.one_of(formats)?;
+            Command::Rules {
+                action: RulesAction::Export { dir, force },
+            } => return cli::shipped::export(dir, *force),
+            Command::Completions { shell } => {
+                let mut script = Vec::new();
+                clap_complete::generate(*shell, &mut cli::help::command(), "refmap", &mut script);
+                emit(&String::from_utf8_lossy(&script));
+                return Ok(());
+            }
+            Command::Man => {
+                let mut page = Vec::new();
+                clap_mangen::Man::new(cli::help::command()).render(&mut page)?;
+                emit(&String::from_utf8_lossy(&page));
+                return Ok(());
+            }
+            Command::Check {
+                evidence, stray, ..
+            } if evidence.is_empty() => return Err(no_evidence(stray)),
+            _ => {}
+        }
         if let Command::Check { dest, .. }
         | Command::Coverage { dest, .. }
         | Command::Export { dest } = &self.cli.command
@@ -84,7 +101,10 @@ impl Context<'_> {
     fn ask(&self, engine: &Engine) -> Result<(), Ending> {
         let style = Style { color: self.color };
         match &self.cli.command {
-            Command::Fmt { .. } => Ok(()),
+            Command::Fmt { .. }
+            | Command::Rules { .. }
+            | Command::Completions { .. }
+            | Command::Man => Ok(()),
             Command::Lint => self.lint(engine),
             Command::Clauses { referential } => {
                 let trees = engine.clauses(referential.as_deref())?;
@@ -120,6 +140,10 @@ impl Context<'_> {
                 let r = engine.coverage_for(from, to, site.as_ref());
                 self.writer(engine).coverage(&self.queried(r)?, dest)
             }
+            Command::EvidenceTypes => {
+                let types = engine.evidence_types();
+                self.answer(&types, |t| cli::evidence_types::human(t))
+            }
             Command::Export { dest } => self.writer(engine).export(&engine.export(), dest),
             Command::Check {
                 evidence,
@@ -129,6 +153,7 @@ impl Context<'_> {
                 fail_on,
                 only,
                 dest,
+                ..
             } => {
                 let view = CheckView {
                     summary: *summary,
@@ -144,7 +169,7 @@ impl Context<'_> {
                 match self.cli.format {
                     Format::Json => emit_json(&run)?,
                     Format::Junit => emit(&report::tests_junit(&run.tests)),
-                    _ => emit(&report::tests(&run.tests, style)),
+                    _ => self.human(report::tests(&run.tests, style)),
                 }
                 if run.failed > 0 {
                     Err(Ending::Findings)
@@ -164,10 +189,11 @@ impl Context<'_> {
         }
     }
 
-    /// Loads the rules, shipped or `--rules`, whatever their errors.
+    /// Loads the rules — shipped, shipped and `--add-rules`, or `--rules` —
+    /// whatever their errors.
     fn load(&self) -> Result<Engine, Ending> {
         let builder = if self.cli.rules.is_empty() {
-            Engine::builder().shipped()
+            Engine::builder().shipped().paths(&self.cli.add_rules)?
         } else {
             Engine::builder().paths(&self.cli.rules)?
         };
@@ -207,9 +233,16 @@ impl Context<'_> {
     ) -> Result<(), Ending> {
         match self.cli.format {
             Format::Json => emit_json(value)?,
-            _ => emit(&human(value)),
+            _ => self.human(human(value)),
         }
         Ok(())
+    }
+
+    /// Prints human output; when it cites a shipped rules file (the binary's
+    /// own, not on disk), says once how to get the files.
+    fn human(&self, mut text: String) {
+        cli::shipped::footer(self.cli, &mut text);
+        emit(&text);
     }
 
     fn lint(&self, engine: &Engine) -> Result<(), Ending> {
@@ -272,37 +305,60 @@ impl Context<'_> {
         if let Some(t) = &self.timings {
             t.print_check(outcomes.len(), started);
         }
-        // Unreadable files are reported alone, before any inventory's problems.
-        let (unreadable, rest): (Vec<_>, Vec<_>) = outcomes
-            .into_iter()
-            .partition(|o| matches!(o, Err(refmap::CheckError::Unreadable { .. })));
-        let problems = |errs: Vec<String>| Ending::Input(errs.join("\n"));
-        if !unreadable.is_empty() {
-            return Err(problems(
-                unreadable
-                    .into_iter()
-                    .filter_map(|o| o.err().map(|e| e.to_string()))
-                    .collect(),
-            ));
-        }
-        let (reports, failed): (Vec<_>, Vec<_>) = rest.into_iter().partition(Result::is_ok);
-        if !failed.is_empty() {
-            // Each problem drawn with its code, place and source line.
-            let drawn: Vec<String> = failed
+        // A file that cannot be checked does not stop the others: each is
+        // reported in its place, and the batch ends with exit 2.
+        let failed = outcomes.iter().filter(|o| o.is_err()).count();
+        if failed > 0 && self.cli.format == Format::Json {
+            let items: Vec<serde_json::Value> = outcomes
                 .iter()
-                .filter_map(|o| o.as_ref().err())
-                .map(|e| match e {
-                    refmap::CheckError::Inventory(e) => e.render(self.color_err),
-                    other => other.to_string(),
+                .map(|o| match o {
+                    Ok(report) => serde_json::to_value(report),
+                    Err(e) => serde_json::to_value(e.to_json()),
                 })
-                .collect();
-            eprint_all(&drawn);
-            return Err(Ending::Input(format!(
-                "{} inventory file(s) have problems; nothing was evaluated",
-                failed.len()
-            )));
+                .collect::<Result<_, _>>()?;
+            match items.as_slice() {
+                [one] => emit_json(one)?,
+                many => emit_json(&many)?,
+            }
+            return batch_ending(failed, files.len());
         }
-        let reports: Vec<refmap::Report> = reports.into_iter().filter_map(Result::ok).collect();
-        self.writer(engine).check(reports, view)
+        let drawn: Vec<String> = outcomes
+            .iter()
+            .filter_map(|o| o.as_ref().err().map(|e| e.render(self.color_err)))
+            .collect();
+        eprint_all(&drawn);
+        let reports: Vec<refmap::Report> = outcomes.into_iter().filter_map(Result::ok).collect();
+        if !reports.is_empty() {
+            self.writer(engine).check(reports, view)?;
+        }
+        batch_ending(failed, files.len())
     }
+}
+
+/// How a batch ends: exit 2 when any file could not be checked.
+fn batch_ending(failed: usize, total: usize) -> Result<(), Ending> {
+    match (failed, total) {
+        (0, _) => Ok(()),
+        (1, 1) => Err(Ending::Input("the inventory could not be checked".into())),
+        (f, t) if f == t => Err(Ending::Input(format!(
+            "none of the {t} inventory files could be checked"
+        ))),
+        (f, t) => Err(Ending::Input(format!(
+            "{f} of {t} inventory files could not be checked; the others were evaluated"
+        ))),
+    }
+}
+
+/// `check` without `--evidence`: how to give the inventories.
+fn no_evidence(stray: &[PathBuf]) -> Ending {
+    let files: Vec<String> = stray.iter().map(|p| p.display().to_string()).collect();
+    Ending::Input(if files.is_empty() {
+        "`check` needs the inventories to evaluate: `refmap check --evidence site.yaml [more.yaml ...]`"
+            .to_string()
+    } else {
+        format!(
+            "`check` takes inventories after `--evidence`: `refmap check --evidence {}`",
+            files.join(" ")
+        )
+    })
 }

@@ -63,8 +63,33 @@ pub fn clause(book: &Rulebook, key: &str) -> Result<ClauseIdx, QueryError> {
     book.clause_by_key(key)
         .ok_or_else(|| QueryError::UnknownClause {
             key: key.to_string(),
-            suggestion: book.suggest_clause(key).map(str::to_string),
+            suggestion: other_referential(book, key)
+                .or_else(|| book.suggest_clause(key).map(str::to_string)),
         })
+}
+
+/// `ISO15189:6.4` names a referential by a prefix or a near-miss of its id:
+/// the same clause in the referential meant (`ISO15189-2022:6.4`); of
+/// several editions holding it, the last in id order (the newest).
+fn other_referential(book: &Rulebook, key: &str) -> Option<String> {
+    let (r, id) = key.split_once(':')?;
+    if book.referential(r).is_some() {
+        return None;
+    }
+    let lower = r.to_lowercase();
+    let holding: Vec<&str> = book
+        .referentials
+        .iter()
+        .map(|x| x.id.as_str())
+        .filter(|rid| book.clause_by_key(&format!("{rid}:{id}")).is_some())
+        .collect();
+    let by_prefix = holding
+        .iter()
+        .filter(|rid| rid.to_lowercase().starts_with(&lower))
+        .max()
+        .copied();
+    let near = || crate::model::closest(r, holding.iter().copied());
+    by_prefix.or_else(near).map(|rid| format!("{rid}:{id}"))
 }
 
 /// A referential with its clause tree.

@@ -519,9 +519,10 @@ fn a_bad_inventory_exits_2_naming_the_file_and_the_item() {
     let ws = Workspace::new(false);
     let run = ws.run(&["check", "--evidence", "parc.yaml", "bad.yaml"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
+    // The good inventory is still evaluated (issue 14, point 7).
     assert!(
-        run.stdout.is_empty(),
-        "no report when an input is bad:\n{}",
+        run.stdout.contains("Centre d'imagerie du Parc"),
+        "{}",
         run.stdout
     );
     // Drawn as rule diagnostics are: code, file:line:col, the line, the place.
@@ -529,7 +530,7 @@ fn a_bad_inventory_exits_2_naming_the_file_and_the_item() {
         "refmap::inventory::unknown-type",
         "[bad.yaml:3:22]",
         "evidence[0] (id B-1), field `type`",
-        "1 inventory file(s) have problems; nothing was evaluated",
+        "1 of 2 inventory files could not be checked; the others were evaluated",
     ] {
         assert!(run.stderr.contains(part), "{part}: {}", run.stderr);
     }

@@ -13,8 +13,23 @@ pub struct Cli {
     /// Rules to use instead of the shipped ones (file or folder; repeatable).
     #[arg(long = "rules", global = true, value_name = "PATH")]
     pub rules: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    /// Rules to load on top of the shipped ones: a site's mapping,
+    /// referential or tests (file or folder; repeatable).
+    #[arg(
+        long = "add-rules",
+        global = true,
+        value_name = "PATH",
+        conflicts_with = "rules"
+    )]
+    pub add_rules: Vec<PathBuf>,
+    /// Output format; each command's help lists the formats it takes.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = Format::Human,
+        hide_possible_values = true
+    )]
     pub format: Format,
     /// Drop links rated below N before reasoning (unrated links stay).
     #[arg(long = "min-strength", global = true, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=10))]
@@ -97,7 +112,8 @@ pub enum Command {
         /// Only check: list files that are not formatted, exit 1 if any.
         #[arg(long)]
         check: bool,
-        /// Files to format; `-` reads standard input and writes standard output.
+        /// Files or folders (every `*.rules` inside) to format; `-` reads
+        /// standard input and writes standard output.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
@@ -144,13 +160,16 @@ pub enum Command {
     /// Evaluate sites' evidence inventories (YAML or JSON).
     Check {
         /// Inventory files, one per site.
-        #[arg(long = "evidence", value_name = "FILE", required = true, num_args = 1..)]
+        #[arg(long = "evidence", value_name = "FILE", num_args = 1..)]
         evidence: Vec<PathBuf>,
+        /// Files given without `--evidence`: refused with the right command.
+        #[arg(hide = true, value_name = "FILE")]
+        stray: Vec<PathBuf>,
         /// Evaluation date (overrides the inventory's `as_of`; default today).
         #[arg(long = "as-of", value_name = "YYYY-MM-DD")]
         as_of: Option<String>,
-        /// Only report these referentials (repeatable).
-        #[arg(long = "referential", value_name = "REF_ID")]
+        /// Only report these referentials (repeatable, or comma-separated).
+        #[arg(long = "referential", value_name = "REF_ID", value_delimiter = ',')]
         referential: Vec<String>,
         /// Counts per referential only.
         #[arg(long)]
@@ -167,23 +186,61 @@ pub enum Command {
     },
     /// Run the `test` blocks of the rules; the last line is `N passed, N failed`.
     Test,
+    /// The evidence types: fields, validity and the clauses that require each.
+    EvidenceTypes,
+    /// The shipped rules as files.
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+    /// A shell completion script, printed to standard output.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// The manual page (roff), printed to standard output.
+    Man,
+}
+
+/// What `refmap rules` does.
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Write the shipped rules files into DIR (atomically), so that a proof's
+    /// `rules/x.rules:89` can be opened there.
+    Export {
+        /// The folder to write into (created if missing).
+        dir: PathBuf,
+        /// Overwrite files that differ from the shipped ones.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 impl Format {
-    /// Refuses a `--format` that the command does not produce.
-    pub fn one_of(self, allowed: &[Format]) -> Result<(), Ending> {
-        if allowed.contains(&self) {
+    /// The value as written after `--format`.
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_string())
+    }
+
+    /// Refuses a `--format` that the command `command` does not produce.
+    pub fn one_of(self, command: &str, allowed: &[Format]) -> Result<(), Ending> {
+        if allowed.contains(&self) || (allowed.is_empty() && self == Format::Human) {
             return Ok(());
         }
-        let name = |f: &Format| {
-            f.to_possible_value()
-                .map_or_else(String::new, |v| format!("`{}`", v.get_name()))
-        };
-        Err(Ending::Input(format!(
-            "this command does not write {}; use {}",
-            name(&self),
-            allowed.iter().map(name).collect::<Vec<_>>().join(" or ")
-        )))
+        let names: Vec<String> = allowed.iter().map(|f| f.name()).collect();
+        Err(Ending::Input(if names.is_empty() {
+            format!(
+                "`--format {}`: `{command}` takes no `--format`",
+                self.name()
+            )
+        } else {
+            format!(
+                "`--format {}` is not a format of `{command}`; it takes {}",
+                self.name(),
+                names.join(", ")
+            )
+        }))
     }
 }
 

@@ -1,5 +1,6 @@
-//! `refmap fmt`: canonical formatting of rules files, in place (atomically),
-//! to standard output for `-`, or checked with `--check`.
+//! `refmap fmt`: canonical formatting of rules files (a folder: every
+//! `*.rules` inside), in place (atomically), to standard output for `-`, or
+//! checked with `--check`.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -9,10 +10,19 @@ use refmap::Engine;
 use super::output::{emit, eprint_all, write_atomically};
 use super::Ending;
 
-/// Formats (or, with `check`, checks) each file in turn.
-pub fn files(check: bool, files: &[PathBuf], color_err: bool) -> Result<(), Ending> {
+/// Formats (or, with `check`, checks) each file in turn, a folder's files
+/// in path order.
+pub fn files(check: bool, given: &[PathBuf], color_err: bool) -> Result<(), Ending> {
+    let mut files = Vec::new();
+    for path in given {
+        if path == Path::new("-") {
+            files.push(path.clone());
+        } else {
+            files.extend(Engine::rules_files(path)?);
+        }
+    }
     let mut unformatted = 0usize;
-    for path in files {
+    for path in &files {
         let stdin = path == Path::new("-");
         let (name, text) = if stdin {
             let mut text = String::new();

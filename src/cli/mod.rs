@@ -1,9 +1,13 @@
-//! The command line's own plumbing: output, files, timings.
+//! The command line's own plumbing: arguments and help, output, files,
+//! timings.
 
 pub mod args;
+pub mod evidence_types;
 pub mod fmt;
+pub mod help;
 pub mod output;
 pub mod reports;
+pub mod shipped;
 pub mod timings;
 
 /// How a command that did not succeed ended.

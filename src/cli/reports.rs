@@ -200,6 +200,7 @@ impl Writer<'_> {
                 out.push_str(&report::check(r, &titles, style));
             }
         }
+        super::shipped::footer(self.cli, &mut out);
         let lines = out.lines().count();
         if !view.summary && view.dest.output.is_none() && lines > SCREEN_LINES {
             let one = if view.narrowed {

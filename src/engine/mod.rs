@@ -5,6 +5,8 @@
 
 mod answers;
 mod check;
+mod check_errors;
+mod layers;
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +23,8 @@ use crate::test_blocks;
 
 pub use answers::{FormatError, Lint, RuleErrors, RulesInfo, TestRun};
 pub use check::{CheckError, CheckOptions, Checker, Input, SiteProfile};
+pub use check_errors::FailedInput;
+pub use layers::{EvidenceTypeInfo, FieldInfo, ShippedFile};
 
 /// A loaded rulebook and everything that can be asked of it.
 ///
