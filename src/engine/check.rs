@@ -155,8 +155,9 @@ impl Checker<'_> {
 
     /// Checks every input on every core; one result per input, in order.
     /// Each file is read on the core that checks it and its text dropped
-    /// there, so a batch never holds every file at once. `progress` gets the
-    /// number done.
+    /// there, and the files loaded at once hold at most 64 MiB of text
+    /// together (one larger file runs alone), so a batch's memory does not
+    /// grow with the number of cores. `progress` gets the number done.
     ///
     /// ```
     /// use refmap::{CheckOptions, Engine, Input};
@@ -179,12 +180,19 @@ impl Checker<'_> {
         inputs: &[Input],
         progress: impl Fn(usize) + Sync,
     ) -> Vec<Result<Report, CheckError>> {
+        let budget = batch::ByteBudget::new(batch::BATCH_BYTES);
         batch::parallel_map_with(
             inputs,
             || self.evaluator.scratch(),
             |scratch, input| match input {
-                Input::Text { name, text } => Ok(self.check_in(scratch, name, text)?),
+                Input::Text { name, text } => {
+                    let _permit = budget.take(text.len());
+                    Ok(self.check_in(scratch, name, text)?)
+                }
                 Input::Path(path) => {
+                    // Taken before reading: the size is known from the file.
+                    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+                    let _permit = budget.take(usize::try_from(size).unwrap_or(usize::MAX));
                     let name = path.display().to_string();
                     let text = crate::source::read_text(path, inventory::MAX_INVENTORY_BYTES)
                         .map_err(|source| CheckError::Unreadable {
