@@ -346,7 +346,7 @@ pub fn resolve(
     options: ResolveOptions,
 ) -> Loaded {
     let mut r = check::Resolver::new();
-    tracing::info_span!("declare names").in_scope(|| r.declare(&files));
+    tracing::info_span!("declare names").in_scope(|| r.declare(&mut files));
     tracing::info_span!("resolve links").in_scope(|| r.resolve_links(&mut files));
     tracing::info_span!("resolve rules and tests").in_scope(|| {
         r.resolve_rules();
