@@ -117,8 +117,8 @@ pub struct Clause {
     pub notes: Vec<String>,
     /// `requires`, if any.
     pub requires: Option<Rule>,
-    /// `applies if`, if any.
-    pub applies: Option<Condition>,
+    /// `applies if`, if any (boxed: most clauses have none).
+    pub applies: Option<Box<Condition>>,
     /// The enclosing clause.
     pub parent: Option<ClauseIdx>,
     /// Sub-clauses in source order.

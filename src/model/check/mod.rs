@@ -19,6 +19,9 @@ use crate::syntax::ast;
 /// Names of the item dates every evidence item has besides its declared fields.
 pub(crate) const ITEM_DATE_FIELDS: [&str; 2] = ["date", "expires"];
 
+/// A clause's `requires` and `applies if` as written.
+type RuleAsWritten = (ClauseIdx, Option<Box<ast::Expr>>, Option<Box<ast::Cond>>);
+
 pub(super) struct Resolver {
     diagnostics: Vec<Diagnostic>,
     referentials: Vec<Referential>,
@@ -32,8 +35,8 @@ pub(super) struct Resolver {
     tests: Vec<TestCase>,
     used_evidence: HashSet<String>,
     /// Each clause's `requires` and `applies if` as written, until the
-    /// rules pass resolves them.
-    rules: Vec<(ClauseIdx, Option<ast::Expr>, Option<ast::Cond>)>,
+    /// rules pass resolves them; boxed, as most clauses have one of the two.
+    rules: Vec<RuleAsWritten>,
     /// The test blocks as written, until the tests pass resolves them.
     test_blocks: Vec<(FileId, ast::Test)>,
 }
@@ -226,13 +229,13 @@ impl Resolver {
                     if requires.is_some() {
                         self.duplicate_rule(file, e.span, "requires");
                     }
-                    requires = Some(e);
+                    requires = Some(Box::new(e));
                 }
                 ast::ClauseItem::AppliesIf(cond) => {
                     if applies.is_some() {
                         self.duplicate_rule(file, cond.span, "applies if");
                     }
-                    applies = Some(cond);
+                    applies = Some(Box::new(cond));
                 }
                 ast::ClauseItem::Clause(sub) => subs.push(sub),
             }

@@ -25,7 +25,7 @@ impl Resolver {
             };
             let mut out = Vec::new();
             let rule = requires.map(|e| self.resolve_expr(file, &e, &mut out));
-            let applies = applies.map(|c| condition(&c, false));
+            let applies = applies.map(|c| Box::new(condition(&c, false)));
             if let Some(clause) = self.clauses.get_mut(idx.0 as usize) {
                 clause.requires = rule;
                 clause.applies = applies;
