@@ -389,3 +389,39 @@ fn an_inventory_on_standard_input_is_checked() {
     assert_eq!(code(&out), 2, "{}", explain(&out));
     assert!(text(&out.stderr).contains("64 MiB"), "{}", explain(&out));
 }
+
+// ── batches ─────────────────────────────────────────────────────────────────
+
+#[test]
+fn a_batch_mixing_large_and_small_inventories_answers_in_order() {
+    use refmap::{CheckOptions, Engine, Input};
+    let engine = Engine::builder().source("r.rules", CLEAN).build();
+    let checker = engine
+        .checker(CheckOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    // A large inventory (over 8 MiB, checked on the calling thread) between
+    // small ones (checked by the workers).
+    let padding = "# padding\n".repeat(900 * 1024);
+    let site = |name: &str, pad: &str| Input::Text {
+        name: format!("{name}.yaml"),
+        text: format!("site: \"{name}\"\n{pad}"),
+    };
+    let inputs = [
+        site("a", ""),
+        site("big", &padding),
+        site("b", ""),
+        site("c", ""),
+        site("d", ""),
+        site("e", ""),
+    ];
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let results = checker.check_all(&inputs, |_| {
+        done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
+    let sites: Vec<String> = results
+        .iter()
+        .map(|r| r.as_ref().map(|r| r.site.clone()).unwrap_or_default())
+        .collect();
+    assert_eq!(sites, ["a", "big", "b", "c", "d", "e"]);
+    assert_eq!(done.into_inner(), inputs.len());
+}

@@ -9,6 +9,9 @@ use crate::evaluate::{Detail, Evaluator, Report, Scratch};
 use crate::inventory::{self, InventoryError};
 use crate::query::QueryError;
 
+/// Inventories of at least this many bytes are checked one at a time.
+const LARGE_BYTES: usize = 8 * 1024 * 1024;
+
 /// How inventories are checked.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
@@ -156,7 +159,8 @@ impl Checker<'_> {
     /// Checks every input on every core; one result per input, in order.
     /// Each file is read on the core that checks it and its text dropped
     /// there, and the files loaded at once hold at most 64 MiB of text
-    /// together (one larger file runs alone), so a batch's memory does not
+    /// together; files of 8 MiB or more are checked one after the other on
+    /// the calling thread, after the others. So a batch's memory does not
     /// grow with the number of cores. `progress` gets the number done.
     ///
     /// ```
@@ -181,18 +185,20 @@ impl Checker<'_> {
         progress: impl Fn(usize) + Sync,
     ) -> Vec<Result<Report, CheckError>> {
         let budget = batch::ByteBudget::new(batch::BATCH_BYTES);
-        batch::parallel_map_with(
-            inputs,
-            || self.evaluator.scratch(),
-            |scratch, input| match input {
-                Input::Text { name, text } => {
-                    let _permit = budget.take(text.len());
-                    Ok(self.check_in(scratch, name, text)?)
-                }
+        // Taken before reading: the size of a file is known from the file.
+        let sizes: Vec<usize> = inputs
+            .iter()
+            .map(|input| match input {
+                Input::Text { text, .. } => text.len(),
+                Input::Path(path) => std::fs::metadata(path)
+                    .map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX)),
+            })
+            .collect();
+        let one = |scratch: &mut Scratch, (input, size): (&Input, usize)| {
+            let _permit = budget.take(size);
+            match input {
+                Input::Text { name, text } => Ok(self.check_in(scratch, name, text)?),
                 Input::Path(path) => {
-                    // Taken before reading: the size is known from the file.
-                    let size = std::fs::metadata(path).map_or(0, |m| m.len());
-                    let _permit = budget.take(usize::try_from(size).unwrap_or(usize::MAX));
                     let name = path.display().to_string();
                     let text = crate::source::read_text(path, inventory::MAX_INVENTORY_BYTES)
                         .map_err(|source| CheckError::Unreadable {
@@ -201,8 +207,35 @@ impl Checker<'_> {
                         })?;
                     Ok(self.check_in(scratch, &name, &text)?)
                 }
-            },
-            progress,
-        )
+            }
+        };
+        // Large inventories go one after the other on this thread, after
+        // the others: the memory a worker's allocator keeps once a large
+        // file is done would otherwise add up over the workers.
+        let (large, small): (Vec<usize>, Vec<usize>) =
+            (0..inputs.len()).partition(|&i| sizes.get(i).is_some_and(|&n| n >= LARGE_BYTES));
+        let input = |i: usize| inputs.get(i).zip(sizes.get(i).copied());
+        let mut results: Vec<Option<Result<Report, CheckError>>> =
+            (0..inputs.len()).map(|_| None).collect();
+        let done_small = batch::parallel_map_with(
+            &small,
+            || self.evaluator.scratch(),
+            |scratch, &i| input(i).map(|item| one(scratch, item)),
+            &progress,
+        );
+        for (&i, result) in small.iter().zip(done_small) {
+            if let Some(slot) = results.get_mut(i) {
+                *slot = result;
+            }
+        }
+        let mut scratch = self.evaluator.scratch();
+        for (k, &i) in large.iter().enumerate() {
+            if let Some(slot) = results.get_mut(i) {
+                *slot = input(i).map(|item| one(&mut scratch, item));
+            }
+            progress(small.len() + k + 1);
+        }
+        // INVARIANT: every index is in `small` or `large`, so no slot is empty.
+        results.into_iter().flatten().collect()
     }
 }
