@@ -1,6 +1,8 @@
-//! Evaluating many inventories against one rulebook, on every core.
+//! Evaluating many inventories against one rulebook, on every core, with
+//! the bytes parsed at once bounded whatever the number of cores.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::date::Date;
@@ -123,4 +125,99 @@ pub fn check_one_timed(
     let as_of = as_of.or(inv.as_of).unwrap_or(today);
     let report = evaluator.evaluate_with(&inv, as_of, detail, scratch);
     (Ok(report), [loaded - started, loaded.elapsed()])
+}
+
+/// Bytes of inventory text a batch loads and evaluates at once. Parsing
+/// takes many times the size of the text (YAML most), so the budget, not
+/// the number of cores, bounds a batch's memory; any number of small files
+/// still go in parallel.
+pub const BATCH_BYTES: usize = 64 * 1024 * 1024;
+
+/// A budget of bytes shared by the workers of a batch: [`ByteBudget::take`]
+/// waits while others hold so much that its bytes would pass the limit.
+/// One holder is always let through, whatever its size, so a file larger
+/// than the budget runs alone instead of never.
+#[derive(Debug)]
+pub struct ByteBudget {
+    limit: usize,
+    held: Mutex<usize>,
+    released: Condvar,
+}
+
+/// Bytes taken from a [`ByteBudget`], given back when dropped.
+#[derive(Debug)]
+pub struct Permit<'b> {
+    budget: &'b ByteBudget,
+    bytes: usize,
+}
+
+impl ByteBudget {
+    /// A budget of `limit` bytes.
+    pub fn new(limit: usize) -> Self {
+        ByteBudget {
+            limit,
+            held: Mutex::new(0),
+            released: Condvar::new(),
+        }
+    }
+
+    /// Takes `bytes`, waiting until they fit (or nothing else is held).
+    pub fn take(&self, bytes: usize) -> Permit<'_> {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        while *held > 0 && held.saturating_add(bytes) > self.limit {
+            held = self
+                .released
+                .wait(held)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *held = held.saturating_add(bytes);
+        Permit {
+            budget: self,
+            bytes,
+        }
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        let mut held = self
+            .budget
+            .held
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *held = held.saturating_sub(self.bytes);
+        self.budget.released.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_budget_lets_one_large_holder_through_and_bounds_the_rest() {
+        let budget = ByteBudget::new(100);
+        let big = budget.take(500);
+        drop(big);
+        let peak = AtomicUsize::new(0);
+        let now = AtomicUsize::new(0);
+        let sizes = [60usize, 30, 50, 10, 90, 40, 70, 20];
+        std::thread::scope(|scope| {
+            for &size in &sizes {
+                let (budget, peak, now) = (&budget, &peak, &now);
+                scope.spawn(move || {
+                    let _permit = budget.take(size);
+                    let held = now.fetch_add(size, Ordering::SeqCst) + size;
+                    peak.fetch_max(held, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    now.fetch_sub(size, Ordering::SeqCst);
+                });
+            }
+        });
+        assert!(peak.load(Ordering::SeqCst) <= 100);
+        assert_eq!(
+            *budget.held.lock().unwrap_or_else(PoisonError::into_inner),
+            0
+        );
+    }
 }

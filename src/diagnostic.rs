@@ -162,18 +162,44 @@ impl Diagnostic {
                 end_column: end.column,
                 start: label.span.start,
                 end: label.span.end,
-                message: label.message.clone(),
+                message: escape_controls(&label.message).into_owned(),
             }
         };
         DiagnosticJson {
             code: self.code,
             severity: self.severity,
-            message: self.message.clone(),
+            message: escape_controls(&self.message).into_owned(),
             location: place(&self.primary),
             related: self.secondary.iter().map(place).collect(),
-            help: self.help.clone(),
+            help: self
+                .help
+                .as_deref()
+                .map(|h| escape_controls(h).into_owned()),
         }
     }
+}
+
+/// `text` with control characters and invisible format characters (a NUL,
+/// an escape, a byte-order mark, bidirectional overrides) written as
+/// `\u{0}`, so that a message quoting user input shows every character and
+/// cannot drive the terminal. Line breaks and tabs stay.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+    };
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Sorts diagnostics into their stable reporting order and drops exact repeats.
@@ -236,8 +262,12 @@ struct Rendered {
 
 impl Rendered {
     fn new(d: &Diagnostic, sources: &SourceMap) -> Self {
-        let primary_file = sources.get(d.primary.file);
-        let mut labels = vec![labeled(&d.primary, primary_file, true)];
+        // A place without text (a folder link) is named by the message alone.
+        let primary_file = sources.get(d.primary.file).filter(|f| !f.is_place());
+        let mut labels: Vec<LabeledSpan> = primary_file
+            .map(|file| labeled(&d.primary, Some(file), true))
+            .into_iter()
+            .collect();
         let mut related = Vec::new();
         for label in &d.secondary {
             if label.file == d.primary.file {
@@ -250,7 +280,7 @@ impl Rendered {
                     message: if label.message.is_empty() {
                         "see also".to_string()
                     } else {
-                        label.message.clone()
+                        escape_controls(&label.message).into_owned()
                     },
                     source: file.map(named),
                     labels: vec![labeled(label, file, true)],
@@ -262,10 +292,10 @@ impl Rendered {
         Rendered {
             code: d.code,
             severity: d.severity,
-            message: d.message.clone(),
+            message: escape_controls(&d.message).into_owned(),
             source: primary_file.map(named),
             labels,
-            help: d.help.clone(),
+            help: d.help.as_deref().map(|h| escape_controls(h).into_owned()),
             related,
         }
     }
@@ -274,6 +304,7 @@ impl Rendered {
 fn named(file: &Arc<SourceFile>) -> FileSource {
     FileSource {
         file: Arc::clone(file),
+        masked: std::sync::OnceLock::new(),
     }
 }
 
@@ -284,6 +315,15 @@ fn named(file: &Arc<SourceFile>) -> FileSource {
 /// everywhere else in refmap.
 struct FileSource {
     file: Arc<SourceFile>,
+    /// The text with control bytes masked, made when a snippet holds one.
+    masked: std::sync::OnceLock<Vec<u8>>,
+}
+
+/// A control byte other than tab and line breaks: shown as `?` in snippets,
+/// so that they keep their width and cannot drive the terminal (the
+/// message quotes the character escaped).
+fn masked_byte(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f
 }
 
 impl miette::SourceCode for FileSource {
@@ -312,7 +352,18 @@ impl miette::SourceCode for FileSource {
             (f.line_start(first_line), 0)
         };
         let data_end = f.line_start(last_line + 1).min(text.len()).max(data_start);
-        let data = text.as_bytes().get(data_start..data_end).unwrap_or(&[]);
+        let mut data = text.as_bytes().get(data_start..data_end).unwrap_or(&[]);
+        if data.iter().copied().any(masked_byte) {
+            let masked = self.masked.get_or_init(|| {
+                let mut bytes = text.as_bytes().to_vec();
+                bytes
+                    .iter_mut()
+                    .filter(|b| masked_byte(**b))
+                    .for_each(|b| *b = b'?');
+                bytes
+            });
+            data = masked.get(data_start..data_end).unwrap_or(&[]);
+        }
         Ok(Box::new(miette::MietteSpanContents::new_named(
             f.name().to_string(),
             data,
@@ -328,7 +379,7 @@ fn labeled(label: &Label, file: Option<&Arc<SourceFile>>, primary: bool) -> Labe
     let len = file.map_or(0, |f| f.text().len());
     let start = label.span.start.min(len);
     let end = label.span.end.clamp(start, len);
-    let text = (!label.message.is_empty()).then(|| label.message.clone());
+    let text = (!label.message.is_empty()).then(|| escape_controls(&label.message).into_owned());
     if primary {
         LabeledSpan::new_primary_with_span(text, start..end)
     } else {

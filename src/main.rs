@@ -291,7 +291,21 @@ impl Context<'_> {
             summary,
         };
         let checker = engine.checker(options)?;
-        let inputs: Vec<Input> = files.iter().cloned().map(Input::Path).collect();
+        // `-` is standard input, read here; files are read by the workers.
+        let inputs = files
+            .iter()
+            .map(|path| {
+                if path.as_os_str() != "-" {
+                    return Ok(Input::Path(path.clone()));
+                }
+                let text = Engine::read_inventory(path)
+                    .map_err(|e| Ending::Input(format!("cannot read standard input: {e}")))?;
+                Ok(Input::Text {
+                    name: "<stdin>".to_string(),
+                    text,
+                })
+            })
+            .collect::<Result<Vec<Input>, Ending>>()?;
         let progress = files.len() >= 20 && std::io::stderr().is_terminal();
         let started = std::time::Instant::now();
         let outcomes = checker.check_all(&inputs, |done| {

@@ -25,24 +25,42 @@ pub fn read_text(path: &Path, limit: usize) -> std::io::Result<String> {
             "not a regular file (a folder, FIFO, device or socket); give a file",
         ));
     }
-    let too_large = || {
-        Error::new(
-            ErrorKind::FileTooLarge,
-            format!("larger than the limit of {} MiB", limit / (1024 * 1024)),
-        )
-    };
-    if usize::try_from(meta.len()).map_or(true, |n| n > limit) {
-        return Err(too_large());
+    let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    if size > limit {
+        return Err(too_large(limit));
     }
+    // Sized to the file: a buffer grown by doubling would hold up to twice
+    // the text at its peak.
+    read_into(std::fs::File::open(path)?, limit, size)
+}
+
+/// Reads a whole stream (standard input, a file already open) of at most
+/// `limit` bytes, stopping one byte past the limit.
+///
+/// # Errors
+/// Larger than `limit` (`FileTooLarge`), or an I/O or UTF-8 error.
+pub fn read_bounded(reader: impl Read, limit: usize) -> std::io::Result<String> {
+    read_into(reader, limit, 0)
+}
+
+fn read_into(reader: impl Read, limit: usize, size: usize) -> std::io::Result<String> {
     let mut text = String::new();
+    // One byte more than the size, so that reading the end needs no growth.
+    text.try_reserve_exact(size.saturating_add(1))
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::OutOfMemory, e.to_string()))?;
     let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-    std::fs::File::open(path)?
-        .take(cap)
-        .read_to_string(&mut text)?;
+    reader.take(cap).read_to_string(&mut text)?;
     if text.len() > limit {
-        return Err(too_large());
+        return Err(too_large(limit));
     }
     Ok(text)
+}
+
+fn too_large(limit: usize) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::FileTooLarge,
+        format!("larger than the limit of {} MiB", limit / (1024 * 1024)),
+    )
 }
 
 /// A half-open byte range `start..end` in one source file.
@@ -92,20 +110,47 @@ pub struct SourceFile {
     name: String,
     text: String,
     line_starts: Vec<usize>,
+    /// A place named in diagnostics (a folder link), not a text to read.
+    place_only: bool,
 }
+
+/// The byte-order mark some editors write at the start of UTF-8 files.
+pub const BOM: char = '\u{feff}';
 
 impl SourceFile {
     /// A file named `name` (a path, `<stdin>`, or `rules/x.rules` for shipped rules).
+    ///
+    /// The text is made readable without moving a byte, so that every
+    /// offset is still the file's: a leading byte-order mark becomes three
+    /// spaces that the first line's columns do not count, and a carriage
+    /// return that is not part of `\r\n` (old Mac line endings) becomes a
+    /// line feed.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let line_starts = std::iter::once(0)
+        let mut text = text.into();
+        let bom = if text.starts_with(BOM) {
+            text.replace_range(..BOM.len_utf8(), "   ");
+            BOM.len_utf8()
+        } else {
+            0
+        };
+        if let Some(lines) = lone_carriage_returns_as_line_feeds(&text) {
+            text = lines;
+        }
+        let line_starts = std::iter::once(bom)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         SourceFile {
             name: name.into(),
             text,
             line_starts,
+            place_only: false,
         }
+    }
+
+    /// True for a place named in diagnostics that holds no text (see
+    /// [`SourceMap::add_place`]).
+    pub fn is_place(&self) -> bool {
+        self.place_only
     }
 
     /// The name shown in diagnostics.
@@ -129,7 +174,7 @@ impl SourceFile {
         let column = self
             .text
             .get(line_start..offset)
-            .map_or(offset - line_start, |s| s.chars().count());
+            .map_or(offset.saturating_sub(line_start), |s| s.chars().count());
         Location {
             line: line_index + 1,
             column: column + 1,
@@ -181,6 +226,27 @@ impl SourceFile {
     }
 }
 
+/// The text with every `\r` not followed by `\n` turned into `\n` (same
+/// length, so offsets hold), or `None` when there is no such `\r`.
+fn lone_carriage_returns_as_line_feeds(text: &str) -> Option<String> {
+    // `str::contains` finds a byte with memchr: the common case costs little.
+    if !text.contains('\r') {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut out = bytes.to_vec();
+    let mut changed = false;
+    let after = bytes.iter().skip(1).map(Some).chain(std::iter::once(None));
+    for (b, after) in out.iter_mut().zip(after) {
+        if *b == b'\r' && after != Some(&b'\n') {
+            *b = b'\n';
+            changed = true;
+        }
+    }
+    // INVARIANT: one ASCII byte replaced by another keeps the text UTF-8.
+    changed.then(|| String::from_utf8(out).ok()).flatten()
+}
+
 /// A 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
@@ -215,16 +281,30 @@ impl SourceMap {
         id
     }
 
+    /// Adds a place that diagnostics name but that holds no text to read
+    /// (a folder link); [`SourceMap::iter`] skips it.
+    pub fn add_place(&mut self, name: impl Into<String>) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(Arc::new(SourceFile {
+            name: name.into(),
+            text: String::new(),
+            line_starts: vec![0],
+            place_only: true,
+        }));
+        id
+    }
+
     /// The file of an id.
     pub fn get(&self, id: FileId) -> Option<&Arc<SourceFile>> {
         self.files.get(id.0 as usize)
     }
 
-    /// All files with their ids, in the order added.
+    /// All files with their ids, in the order added (places aside).
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &Arc<SourceFile>)> {
         self.files
             .iter()
             .enumerate()
+            .filter(|(_, f)| !f.place_only)
             .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
     }
 

@@ -2,7 +2,6 @@
 //! `*.rules` inside), in place (atomically), to standard output for `-`, or
 //! checked with `--check`.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use refmap::Engine;
@@ -24,18 +23,19 @@ pub fn files(check: bool, given: &[PathBuf], color_err: bool) -> Result<(), Endi
     let mut unformatted = 0usize;
     for path in &files {
         let stdin = path == Path::new("-");
-        let (name, text) = if stdin {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| Ending::Input(format!("cannot read standard input: {e}")))?;
-            ("<stdin>".to_string(), text)
+        let name = if stdin {
+            "<stdin>".to_string()
         } else {
-            let name = path.display().to_string();
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Ending::Input(format!("cannot read `{name}`: {e}")))?;
-            (name, text)
+            path.display().to_string()
         };
+        // Bounded, regular files only: a FIFO or `/dev/zero` is refused.
+        let text = Engine::read_rules(path).map_err(|e| {
+            if stdin {
+                Ending::Input(format!("cannot read standard input: {e}"))
+            } else {
+                Ending::Input(format!("cannot read `{name}`: {e}"))
+            }
+        })?;
         let formatted = Engine::format(&name, &text).map_err(|e| {
             eprint_all(&e.render(color_err));
             Ending::Input(e.to_string())

@@ -9,6 +9,9 @@ use crate::evaluate::{Detail, Evaluator, Report, Scratch};
 use crate::inventory::{self, InventoryError};
 use crate::query::QueryError;
 
+/// Inventories of at least this many bytes are checked one at a time.
+const LARGE_BYTES: usize = 8 * 1024 * 1024;
+
 /// How inventories are checked.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
@@ -212,8 +215,10 @@ impl Checker<'_> {
 
     /// Checks every input on every core; one result per input, in order.
     /// Each file is read on the core that checks it and its text dropped
-    /// there, so a batch never holds every file at once. `progress` gets the
-    /// number done.
+    /// there, and the files loaded at once hold at most 64 MiB of text
+    /// together; files of 8 MiB or more are checked one after the other on
+    /// the calling thread, after the others. So a batch's memory does not
+    /// grow with the number of cores. `progress` gets the number done.
     ///
     /// ```
     /// use refmap::{CheckOptions, Engine, Input};
@@ -236,10 +241,19 @@ impl Checker<'_> {
         inputs: &[Input],
         progress: impl Fn(usize) + Sync,
     ) -> Vec<Result<Report, CheckError>> {
-        batch::parallel_map_with(
-            inputs,
-            || self.evaluator.scratch(),
-            |scratch, input| match input {
+        let budget = batch::ByteBudget::new(batch::BATCH_BYTES);
+        // Taken before reading: the size of a file is known from the file.
+        let sizes: Vec<usize> = inputs
+            .iter()
+            .map(|input| match input {
+                Input::Text { text, .. } => text.len(),
+                Input::Path(path) => std::fs::metadata(path)
+                    .map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX)),
+            })
+            .collect();
+        let one = |scratch: &mut Scratch, (input, size): (&Input, usize)| {
+            let _permit = budget.take(size);
+            match input {
                 Input::Text { name, text } => Ok(self.check_in(scratch, name, text)?),
                 Input::Path(path) => {
                     let name = path.display().to_string();
@@ -250,8 +264,35 @@ impl Checker<'_> {
                         })?;
                     Ok(self.check_in(scratch, &name, &text)?)
                 }
-            },
-            progress,
-        )
+            }
+        };
+        // Large inventories go one after the other on this thread, after
+        // the others: the memory a worker's allocator keeps once a large
+        // file is done would otherwise add up over the workers.
+        let (large, small): (Vec<usize>, Vec<usize>) =
+            (0..inputs.len()).partition(|&i| sizes.get(i).is_some_and(|&n| n >= LARGE_BYTES));
+        let input = |i: usize| inputs.get(i).zip(sizes.get(i).copied());
+        let mut results: Vec<Option<Result<Report, CheckError>>> =
+            (0..inputs.len()).map(|_| None).collect();
+        let done_small = batch::parallel_map_with(
+            &small,
+            || self.evaluator.scratch(),
+            |scratch, &i| input(i).map(|item| one(scratch, item)),
+            &progress,
+        );
+        for (&i, result) in small.iter().zip(done_small) {
+            if let Some(slot) = results.get_mut(i) {
+                *slot = result;
+            }
+        }
+        let mut scratch = self.evaluator.scratch();
+        for (k, &i) in large.iter().enumerate() {
+            if let Some(slot) = results.get_mut(i) {
+                *slot = input(i).map(|item| one(&mut scratch, item));
+            }
+            progress(small.len() + k + 1);
+        }
+        // INVARIANT: every index is in `small` or `large`, so no slot is empty.
+        results.into_iter().flatten().collect()
     }
 }

@@ -60,6 +60,8 @@ pub struct Engine {
 pub struct EngineBuilder {
     sources: SourceMap,
     options: load::Options,
+    /// Warnings of the folder walks (link loops).
+    warnings: Vec<Diagnostic>,
 }
 
 impl EngineBuilder {
@@ -75,7 +77,8 @@ impl EngineBuilder {
     /// # Errors
     /// The path cannot be read, or a folder holds no `.rules` file.
     pub fn path(mut self, path: impl AsRef<Path>) -> Result<Self, LoadError> {
-        load::add_path(&mut self.sources, path.as_ref())?;
+        let warnings = load::add_path(&mut self.sources, path.as_ref())?;
+        self.warnings.extend(warnings);
         Ok(self)
     }
 
@@ -103,9 +106,9 @@ impl EngineBuilder {
     /// Parses and resolves everything added. The engine is built even when
     /// the rules have errors: [`Engine::diagnostics`] lists them.
     pub fn build(self) -> Engine {
-        Engine {
-            loaded: load::front_end(self.sources, self.options),
-        }
+        let mut loaded = load::front_end(self.sources, self.options);
+        load::add_warnings(&mut loaded, self.warnings);
+        Engine { loaded }
     }
 }
 
@@ -227,15 +230,45 @@ impl Engine {
     /// # Ok::<(), refmap::FormatError>(())
     /// ```
     ///
+    /// A byte-order mark at the start is kept; line breaks become `\n`.
+    ///
     /// # Errors
     /// The text has syntax errors; nothing is formatted.
     pub fn format(name: &str, text: &str) -> Result<String, FormatError> {
         let mut sources = SourceMap::new();
         let id = sources.add(name, text);
-        match syntax::parse(id, text) {
-            Ok(tree) => Ok(syntax::format(&tree, text)),
+        // The text as loaded: a mark or old Mac line breaks read as rules do.
+        let readable = sources.get(id).map_or(text, |f| f.text());
+        match syntax::parse(id, readable) {
+            Ok(tree) => {
+                let formatted = syntax::format(&tree, readable);
+                if text.starts_with(crate::source::BOM) {
+                    Ok(format!("{}{formatted}", crate::source::BOM))
+                } else {
+                    Ok(formatted)
+                }
+            }
             Err(diagnostics) => Err(FormatError::new(name, sources, diagnostics)),
         }
+    }
+
+    /// Reads a rules file as `--rules` reads one (a regular file of at most
+    /// 256 MiB, the read stopping at the limit), or standard input for `-`.
+    ///
+    /// # Errors
+    /// Not a regular file (a FIFO, a device, a folder), too large, not
+    /// UTF-8, or unreadable.
+    pub fn read_rules(path: &Path) -> std::io::Result<String> {
+        read_named(path, syntax::MAX_FILE_BYTES)
+    }
+
+    /// Reads an inventory as [`Checker::check_all`] reads one (a regular
+    /// file of at most 64 MiB), or standard input for `-`.
+    ///
+    /// # Errors
+    /// As [`Engine::read_rules`].
+    pub fn read_inventory(path: &Path) -> std::io::Result<String> {
+        read_named(path, crate::inventory::MAX_INVENTORY_BYTES)
     }
 
     /// The clause tree of one referential, or of every referential.
@@ -373,5 +406,14 @@ impl Engine {
 
     fn book(&self) -> &Rulebook {
         &self.loaded.rulebook
+    }
+}
+
+/// A file, or standard input for `-`, of at most `limit` bytes.
+fn read_named(path: &Path, limit: usize) -> std::io::Result<String> {
+    if path == Path::new("-") {
+        crate::source::read_bounded(std::io::stdin().lock(), limit)
+    } else {
+        crate::source::read_text(path, limit)
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{escape_controls, Diagnostic};
 use crate::source::{FileId, Location, SourceFile, SourceMap, Span};
 
 /// Stable codes of inventory problems, one per kind of mistake.
@@ -158,9 +158,10 @@ impl InventoryError {
             if i > 0 {
                 out.push('\n');
             }
-            out.push_str(&format!("{}: {}: {}", self.file, p.place, p.message));
+            let line = format!("{}: {}: {}", self.file, p.place, p.message);
+            out.push_str(&escape_controls(&line));
             if let Some(h) = &p.help {
-                out.push_str(&format!("\n  help: {h}"));
+                out.push_str(&format!("\n  help: {}", escape_controls(h)));
             }
         }
         out

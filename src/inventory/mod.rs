@@ -95,8 +95,12 @@ pub struct Assessment {
 }
 
 /// Parses and checks an inventory. `name` is the file name shown in errors;
-/// text starting with `{` or `[` is read as JSON, anything else as YAML.
+/// text starting with `{` or `[` is read as JSON, anything else as YAML. A
+/// leading byte-order mark is skipped.
 pub fn load(book: &Rulebook, name: &str, text: &str) -> Result<Inventory, InventoryError> {
+    // A byte-order mark is not part of the text: lines and columns count
+    // from after it, as an editor shows them.
+    let text = text.strip_prefix(crate::source::BOM).unwrap_or(text);
     let problems = match parse::parse(text) {
         Ok(raw) => {
             let (inventory, problems) = check::check(book, text, raw);

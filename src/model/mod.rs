@@ -128,8 +128,8 @@ pub struct Clause {
     pub notes: Vec<String>,
     /// `requires`, if any.
     pub requires: Option<Rule>,
-    /// `applies if`, if any.
-    pub applies: Option<Condition>,
+    /// `applies if`, if any (boxed: most clauses have none).
+    pub applies: Option<Box<Condition>>,
     /// The enclosing clause.
     pub parent: Option<ClauseIdx>,
     /// Sub-clauses in source order.
@@ -365,7 +365,7 @@ pub fn resolve(
     options: ResolveOptions,
 ) -> Loaded {
     let mut r = check::Resolver::new();
-    tracing::info_span!("declare names").in_scope(|| r.declare(&files));
+    tracing::info_span!("declare names").in_scope(|| r.declare(&mut files));
     tracing::info_span!("resolve links").in_scope(|| r.resolve_links(&mut files));
     tracing::info_span!("resolve rules and tests").in_scope(|| {
         r.resolve_rules();

@@ -306,7 +306,9 @@ impl<'a> Reader<'a> {
         if self.at(open) != Some(b'{') {
             return Some((clause, title_end));
         }
-        let (items, end) = self.items_block(open, |at| self.clause_item(at, depth))?;
+        let (mut items, end) = self.items_block(open, |at| self.clause_item(at, depth))?;
+        // As in `lower`: a body vector grown to four wastes its room.
+        items.shrink_to_fit();
         clause.body = Some(items);
         clause.span = self.span(start, end);
         Some((clause, end))

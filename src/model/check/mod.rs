@@ -21,6 +21,9 @@ use crate::syntax::ast;
 /// Names of the item dates every evidence item has besides its declared fields.
 pub(crate) const ITEM_DATE_FIELDS: [&str; 2] = ["date", "expires"];
 
+/// A clause's `requires` and `applies if` as written.
+type RuleAsWritten = (ClauseIdx, Option<Box<ast::Expr>>, Option<Box<ast::Cond>>);
+
 pub(super) struct Resolver {
     diagnostics: Vec<Diagnostic>,
     referentials: Vec<Referential>,
@@ -35,8 +38,8 @@ pub(super) struct Resolver {
     profile: Vec<ProfileFact>,
     used_evidence: HashSet<String>,
     /// Each clause's `requires` and `applies if` as written, until the
-    /// rules pass resolves them.
-    rules: Vec<(ClauseIdx, Option<ast::Expr>, Option<ast::Cond>)>,
+    /// rules pass resolves them; boxed, as most clauses have one of the two.
+    rules: Vec<RuleAsWritten>,
     /// The test blocks as written, until the tests pass resolves them.
     test_blocks: Vec<(FileId, ast::Test)>,
 }
@@ -62,7 +65,11 @@ impl Resolver {
     }
 
     /// First pass: every referential, clause and evidence type gets its name.
-    pub(super) fn declare(&mut self, files: &[(FileId, ast::File)]) {
+    /// Takes the clauses and test blocks out of the trees: their text moves
+    /// into the rulebook instead of being copied, and each syntax clause is
+    /// freed as soon as it is declared, so the two never all stand in
+    /// memory at once.
+    pub(super) fn declare(&mut self, files: &mut [(FileId, ast::File)]) {
         fn count(clauses: &[ast::Clause]) -> usize {
             clauses
                 .iter()
@@ -88,20 +95,27 @@ impl Resolver {
             .sum();
         self.clauses.reserve(clauses);
         self.clause_index.reserve(clauses);
-        for (file, tree) in files {
-            for item in &tree.items {
+        for (file, tree) in files.iter_mut() {
+            for item in &mut tree.items {
                 match item {
                     ast::Item::Referential(r) => self.declare_referential(*file, r),
                     ast::Item::Evidence(e) => self.declare_evidence(*file, e),
                     ast::Item::Mapping(_) => {}
                     ast::Item::Profile(p) => self.declare_profile(*file, p),
-                    ast::Item::Test(t) => self.test_blocks.push((*file, t.clone())),
+                    ast::Item::Test(t) => {
+                        let test = ast::Test {
+                            name: t.name.clone(),
+                            items: std::mem::take(&mut t.items),
+                            span: t.span,
+                        };
+                        self.test_blocks.push((*file, test));
+                    }
                 }
             }
         }
     }
 
-    fn declare_referential(&mut self, file: FileId, r: &ast::Referential) {
+    fn declare_referential(&mut self, file: FileId, r: &mut ast::Referential) {
         if let Some(&first) = self.referential_index.get(&r.id.text) {
             let mut d = Diagnostic::error(
                 codes::DUPLICATE_REFERENTIAL,
@@ -134,7 +148,7 @@ impl Resolver {
             span: r.id.span,
         });
         let mut top = Vec::new();
-        for c in &r.clauses {
+        for c in std::mem::take(&mut r.clauses) {
             if let Some(idx) = self.declare_clause(file, index, &r.id.text, c, None) {
                 top.push(idx);
             }
@@ -149,7 +163,7 @@ impl Resolver {
         file: FileId,
         referential: usize,
         ref_id: &str,
-        c: &ast::Clause,
+        c: ast::Clause,
         parent: Option<ClauseIdx>,
     ) -> Option<ClauseIdx> {
         let key = format!("{ref_id}:{}", c.id.text);
@@ -190,11 +204,12 @@ impl Resolver {
         }
         let idx = ClauseIdx(u32::try_from(self.clauses.len()).unwrap_or(u32::MAX));
         self.clause_index.insert(key.clone(), idx);
+        let span = c.id.span;
         let mut clause = Clause {
             referential,
-            id: c.id.text.clone(),
+            id: c.id.text,
             key,
-            title: c.title.value.clone(),
+            title: c.title.value,
             summary: None,
             notes: Vec::new(),
             requires: None,
@@ -202,30 +217,30 @@ impl Resolver {
             parent,
             children: Vec::new(),
             file,
-            span: c.id.span,
+            span,
         };
         let mut subs = Vec::new();
         let (mut requires, mut applies) = (None, None);
-        for item in c.items() {
+        for item in c.body.unwrap_or_default() {
             match item {
                 ast::ClauseItem::Summary(s) => {
                     if clause.summary.is_some() {
                         self.duplicate_attribute(file, s.span, "summary");
                     }
-                    clause.summary = Some(s.value.clone());
+                    clause.summary = Some(s.value);
                 }
-                ast::ClauseItem::Note(s) => clause.notes.push(s.value.clone()),
+                ast::ClauseItem::Note(s) => clause.notes.push(s.value),
                 ast::ClauseItem::Requires(e) => {
                     if requires.is_some() {
                         self.duplicate_rule(file, e.span, "requires");
                     }
-                    requires = Some(e.clone());
+                    requires = Some(Box::new(e));
                 }
                 ast::ClauseItem::AppliesIf(cond) => {
                     if applies.is_some() {
                         self.duplicate_rule(file, cond.span, "applies if");
                     }
-                    applies = Some(cond.clone());
+                    applies = Some(Box::new(cond));
                 }
                 ast::ClauseItem::Clause(sub) => subs.push(sub),
             }

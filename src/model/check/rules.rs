@@ -29,7 +29,7 @@ impl Resolver {
             if let Some(c) = applies.as_ref().filter(|_| !self.profile.is_empty()) {
                 check_cond(&mut self.diagnostics, file, c, &Names::Facts(&self.profile));
             }
-            let applies = applies.map(|c| condition(&c, false));
+            let applies = applies.map(|c| Box::new(condition(&c, false)));
             if let Some(clause) = self.clauses.get_mut(idx.0 as usize) {
                 clause.requires = rule;
                 clause.applies = applies;

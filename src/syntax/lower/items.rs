@@ -102,6 +102,9 @@ impl Lowerer {
                             _ => self.internal(item_span, "a clause body"),
                         }
                     }
+                    // Bodies hold two or three items of a large enum: a
+                    // vector grown to four would waste half its room.
+                    items.shrink_to_fit();
                     body = Some(items);
                 }
                 _ => self.internal(span, "a clause"),
