@@ -214,6 +214,7 @@ mod synthetic {
         Synthetic {
             input: NetworkInput {
                 clause_count: intervals.len(),
+                order: Vec::new(),
                 hierarchy,
                 links: out,
             },

@@ -589,12 +589,15 @@ pub fn export(book: &Rulebook) -> NetworkExport {
             }
         })
         .collect();
-    let mut derived = Vec::new();
+    let mut derived: Vec<DerivedLink> = Vec::new();
     if book.network.is_consistent() {
         // Derived relations start from clauses near a link: others relate
         // only through their own tree.
         let starts: Vec<ClauseIdx> = ends.iter().map(|&i| ClauseIdx(i)).collect();
-        let mut seen: HashSet<(ClauseIdx, ClauseIdx)> = HashSet::new();
+        // Each pair is found from both ends: the shorter proof is kept, and
+        // of two as short the one from the clause with the smaller key, so
+        // that neither the order of the files nor that of the search decides.
+        let mut seen: HashMap<(ClauseIdx, ClauseIdx), usize> = HashMap::new();
         for a in starts {
             for (b, answer) in book.network.related(a) {
                 if book.referential_of(a) == book.referential_of(b) || declared.contains(&(a, b)) {
@@ -609,9 +612,18 @@ pub fn export(book: &Rulebook) -> NetworkExport {
                 } else {
                     (b, a, answer.relations.converse())
                 };
-                if !seen.insert((x, y)) {
+                if let Some(&at) = seen.get(&(x, y)) {
+                    if let Some(known) = derived.get_mut(at) {
+                        let shown = proof(book, &answer.proof);
+                        let better = shown.len() < known.proof.len()
+                            || (shown.len() == known.proof.len() && a == x);
+                        if better {
+                            known.proof = shown;
+                        }
+                    }
                     continue;
                 }
+                seen.insert((x, y), derived.len());
                 ends.insert(b.0);
                 derived.push(DerivedLink {
                     from: book.key(x).to_string(),

@@ -73,8 +73,14 @@ fn the_manual_page_is_roff() {
 #[test]
 fn each_command_help_lists_its_own_formats_an_example_and_exit_codes() {
     let cases: &[(&[&str], &str)] = &[
-        (&["check", "--help"], "Formats (--format): human, json\n"),
-        (&["help", "check"], "Formats (--format): human, json\n"),
+        (
+            &["check", "--help"],
+            "Formats (--format): human, json, csv, html, xlsx\n",
+        ),
+        (
+            &["help", "check"],
+            "Formats (--format): human, json, csv, html, xlsx\n",
+        ),
         (
             &["export", "--help"],
             "Formats (--format): human, dot, mermaid, csv, json\n",
@@ -108,7 +114,8 @@ fn each_command_help_lists_its_own_formats_an_example_and_exit_codes() {
 
 #[test]
 fn a_format_the_command_does_not_write_is_refused_by_name_before_or_after() {
-    let want = "error: `--format dot` is not a format of `check`; it takes human, json";
+    let want =
+        "error: `--format dot` is not a format of `check`; it takes human, json, csv, html, xlsx";
     for args in [
         &["--format", "dot", "check", "--evidence", SITE][..],
         &["check", "--evidence", SITE, "--format", "dot"][..],

@@ -101,6 +101,7 @@ fn brute_force(input: &NetworkInput) -> [[RelationSet; N]; N] {
 fn sub_network(input: &NetworkInput, steps: &[Step]) -> NetworkInput {
     let mut out = NetworkInput {
         clause_count: input.clause_count,
+        order: Vec::new(),
         hierarchy: Vec::new(),
         links: Vec::new(),
     };
@@ -162,6 +163,7 @@ fn random_network() -> impl Strategy<Value = NetworkInput> {
     )
         .prop_map(|(links, hierarchy)| NetworkInput {
             clause_count: N,
+            order: Vec::new(),
             hierarchy,
             links: links
                 .into_iter()
@@ -210,6 +212,7 @@ fn model_network() -> impl Strategy<Value = NetworkInput> {
                 .collect();
             NetworkInput {
                 clause_count: N,
+                order: Vec::new(),
                 hierarchy,
                 links,
             }
@@ -319,6 +322,7 @@ fn check_small(input: &NetworkInput) -> Result<(), TestCaseError> {
     let redundant = net.redundant_links();
     let kept = NetworkInput {
         clause_count: N,
+        order: Vec::new(),
         hierarchy: input.hierarchy.clone(),
         links: input
             .links
@@ -397,6 +401,7 @@ fn set_network() -> impl Strategy<Value = (Vec<u16>, NetworkInput)> {
                 .collect();
             let input = NetworkInput {
                 clause_count: sets.len(),
+                order: Vec::new(),
                 hierarchy,
                 links,
             };
@@ -530,6 +535,7 @@ fn large_set_network(n: usize, seed: u64) -> NetworkInput {
         .collect();
     NetworkInput {
         clause_count: n,
+        order: Vec::new(),
         hierarchy: Vec::new(),
         links,
     }
@@ -587,6 +593,7 @@ fn long_network(n: usize, ring: bool, extra: usize, seed: u64) -> NetworkInput {
     }
     NetworkInput {
         clause_count: n,
+        order: Vec::new(),
         hierarchy: Vec::new(),
         links,
     }

@@ -75,6 +75,12 @@ pub struct NetworkInput {
     pub hierarchy: Vec<(ClauseIdx, ClauseIdx)>,
     /// The declared links; [`LinkId`] `i` is `links[i]`.
     pub links: Vec<LinkInput>,
+    /// A rank per clause independent of the order the rules were read in
+    /// (the model ranks clauses by key); searches try edges toward lower
+    /// ranks first, so that proofs do not depend on file order. Empty:
+    /// index order.
+    #[serde(default)]
+    pub order: Vec<u32>,
 }
 
 /// One step of a proof: a declared link or a hierarchy edge.
@@ -340,8 +346,13 @@ impl Network {
             }
         }
         let flip = |edges: &[(u32, u32, StepCode)]| -> Vec<(u32, u32, StepCode)> {
-            edges.iter().map(|&(x, y, s)| (y, x, s)).collect()
+            let mut flipped: Vec<_> = edges.iter().map(|&(x, y, s)| (y, x, s)).collect();
+            canonical_order(&mut flipped, input);
+            flipped
         };
+        for edges in [&mut up, &mut not_sub, &mut overlap, &mut disjoint] {
+            canonical_order(edges, input);
+        }
         let mut network = Network {
             clause_count: n,
             links: input.links.clone(),
@@ -439,6 +450,28 @@ impl Network {
     fn has_disjoint(&self) -> bool {
         self.disjoint.len() > 0
     }
+}
+
+/// Sorts edges by source, then by the rank of their target (see
+/// [`NetworkInput::order`]), then hierarchy edges before links and links by
+/// relation and direction: the order a search tries them in, which decides
+/// among proofs of the same length.
+fn canonical_order(edges: &mut [(u32, u32, StepCode)], input: &NetworkInput) {
+    if input.order.is_empty() {
+        return;
+    }
+    let rank = |c: u32| input.order.get(c as usize).copied().unwrap_or(c);
+    let kind = |step: StepCode| match step.link_id() {
+        None => 0,
+        Some(link) => {
+            let relation = input
+                .links
+                .get(link.0 as usize)
+                .map_or(0, |l| l.relation as u32);
+            1 + relation * 2 + u32::from(step.is_reversed())
+        }
+    };
+    edges.sort_by_key(|&(x, y, step)| (x, rank(y), kind(step), step.bits()));
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ fn network_input(
 ) -> NetworkInput {
     NetworkInput {
         clause_count: n,
+        order: Vec::new(),
         hierarchy: hierarchy
             .iter()
             .map(|&(c, p)| (ClauseIdx(c), ClauseIdx(p)))
@@ -265,6 +266,7 @@ fn redundant_links_are_the_later_implied_ones() {
 fn weak_links_are_dropped_below_min_strength() {
     let input = NetworkInput {
         clause_count: 3,
+        order: Vec::new(),
         hierarchy: Vec::new(),
         links: vec![
             LinkInput {

@@ -388,7 +388,21 @@ fn network_input(clauses: &[Clause], links: &[Link]) -> NetworkInput {
                 .map(|p| (ClauseIdx(u32::try_from(i).unwrap_or(u32::MAX)), p))
         })
         .collect();
+    // Ranks by key: the mapper tries edges in this order, so that proofs
+    // do not depend on the order the files were read in.
+    let mut by_key: Vec<u32> = (0..u32::try_from(clauses.len()).unwrap_or(u32::MAX)).collect();
+    by_key.sort_by(|&x, &y| {
+        let key = |c: u32| clauses.get(c as usize).map(|c| c.key.as_str());
+        key(x).cmp(&key(y))
+    });
+    let mut order = vec![0u32; clauses.len()];
+    for (rank, &c) in (0u32..).zip(&by_key) {
+        if let Some(slot) = order.get_mut(c as usize) {
+            *slot = rank;
+        }
+    }
     NetworkInput {
+        order,
         clause_count: clauses.len(),
         hierarchy,
         links: links

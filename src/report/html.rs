@@ -638,6 +638,7 @@ mod tests {
             missing: missing.iter().map(|m| (*m).to_string()).collect(),
             assessed_by: None,
             carriers: Vec::new(),
+            carriers_truncated: false,
         }
     }
 

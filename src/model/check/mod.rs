@@ -631,6 +631,7 @@ pub(super) fn conflict_diagnostic(
 fn empty_network() -> Network {
     let input = NetworkInput {
         clause_count: 0,
+        order: Vec::new(),
         hierarchy: Vec::new(),
         links: Vec::new(),
     };
