@@ -37,6 +37,7 @@ mod check;
 mod marks;
 mod proof;
 mod query;
+mod redundant;
 mod search;
 
 use std::fmt;
