@@ -45,17 +45,24 @@ impl Lint {
 
 impl Serialize for Lint {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let diagnostics: Vec<_> = self
-            .diagnostics
-            .iter()
-            .map(|d| d.to_json(&self.sources))
-            .collect();
+        // one diagnostic at a time: a million warnings would otherwise be
+        // held twice
+        let diagnostics = AsJson(&self.diagnostics, &self.sources);
         let mut s = serializer.serialize_struct("Lint", 4)?;
         s.serialize_field("diagnostics", &diagnostics)?;
         s.serialize_field("errors", &self.errors)?;
         s.serialize_field("warnings", &self.warnings)?;
         s.serialize_field("files", &self.info.files)?;
         s.end()
+    }
+}
+
+/// Diagnostics serialized in their JSON form as they are written.
+struct AsJson<'a>(&'a [Diagnostic], &'a SourceMap);
+
+impl Serialize for AsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|d| d.to_json(self.1)))
     }
 }
 

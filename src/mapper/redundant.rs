@@ -52,14 +52,14 @@ fn at(list: &[u32], i: u32) -> u32 {
 }
 
 /// Lists in compressed rows: `items[offsets[k]..offsets[k + 1]]` is row `k`.
-struct Rows {
+struct Rows<T = u32> {
     offsets: Vec<u32>,
-    items: Vec<u32>,
+    items: Vec<T>,
 }
 
-impl Rows {
+impl<T: Copy + Default> Rows<T> {
     /// Rows `0..rows` from `(row, item)` pairs, items in pair order.
-    fn new(rows: usize, pairs: &[(u32, u32)]) -> Rows {
+    fn new(rows: usize, pairs: &[(u32, T)]) -> Rows<T> {
         let mut offsets = vec![0u32; rows + 1];
         for &(r, _) in pairs {
             if let Some(o) = offsets.get_mut(r as usize + 1) {
@@ -73,7 +73,7 @@ impl Rows {
             }
         }
         let mut fill = offsets.clone();
-        let mut items = vec![0u32; pairs.len()];
+        let mut items = vec![T::default(); pairs.len()];
         for &(r, item) in pairs {
             if let Some(pos) = fill.get_mut(r as usize) {
                 if let Some(slot) = items.get_mut(*pos as usize) {
@@ -93,7 +93,7 @@ impl Rows {
     }
 
     /// Row `k`.
-    fn row(&self, k: u32) -> &[u32] {
+    fn row(&self, k: u32) -> &[T] {
         let r = self.span(k);
         self.items
             .get(r.start as usize..r.end as usize)
@@ -148,7 +148,7 @@ impl Walk {
 /// numbers, so the numbers are a reverse topological order.
 struct Classes {
     of: Vec<u32>,
-    members: Rows,
+    count: usize,
 }
 
 impl Classes {
@@ -201,15 +201,14 @@ impl Classes {
                 }
             }
         }
-        let pairs: Vec<(u32, u32)> = (0..n as u32).map(|v| (at(&of, v), v)).collect();
         Classes {
-            members: Rows::new(count as usize, &pairs),
+            count: count as usize,
             of,
         }
     }
 
     fn count(&self) -> usize {
-        self.members.offsets.len().saturating_sub(1)
+        self.count
     }
 
     fn of(&self, v: u32) -> u32 {
@@ -314,6 +313,38 @@ impl Dag {
     }
 }
 
+/// One kind of fact (`⊄`, `intersects`, `disjoint`) between classes: row
+/// `X` holds `(class, link)` for each fact from a clause of `X`, sorted by
+/// class, so that a pair of classes is found by binary search and a row is
+/// scanned without looking clauses up.
+struct Facts(Rows<(u32, u32)>);
+
+impl Facts {
+    fn new(kind: &Csr, classes: &Classes) -> Facts {
+        let mut pairs: Vec<(u32, (u32, u32))> = Vec::with_capacity(kind.len());
+        for v in 0..classes.of.len() as u32 {
+            let x = classes.of(v);
+            for (w, step) in kind.edges(v) {
+                if let Some(link) = step.link_id() {
+                    pairs.push((x, (classes.of(w), link.0)));
+                }
+            }
+        }
+        let mut facts = Facts(Rows::new(classes.count(), &pairs));
+        for x in 0..classes.count() as u32 {
+            let r = facts.0.span(x);
+            if let Some(row) = facts.0.items.get_mut(r.start as usize..r.end as usize) {
+                row.sort_unstable();
+            }
+        }
+        facts
+    }
+
+    fn row(&self, x: u32) -> &[(u32, u32)] {
+        self.0.row(x)
+    }
+}
+
 /// The relation of the link a step comes from (`None` for a sub-clause edge).
 fn relation_of(net: &Network, step: StepCode) -> Option<Relation> {
     step.link_id()
@@ -346,6 +377,9 @@ struct Pass<'n> {
     dag: Dag,
     /// Whether each `equals` link of a symmetric class is redundant.
     equals_redundant: Vec<bool>,
+    not_sub: Facts,
+    overlap: Facts,
+    disjoint: Facts,
     removed: Vec<bool>,
     /// Classes: `down` and `up` of the two ends, shared, a path search.
     down_x: Walk,
@@ -367,6 +401,9 @@ impl<'n> Pass<'n> {
         let c = classes.count();
         let equals_redundant = kruskal(net, &classes, &dag.symmetric);
         Pass {
+            not_sub: Facts::new(&net.not_sub_out, &classes),
+            overlap: Facts::new(&net.overlap, &classes),
+            disjoint: Facts::new(&net.disjoint, &classes),
             net,
             classes,
             dag,
@@ -561,7 +598,7 @@ impl<'n> Pass<'n> {
         } else {
             (&self.up_y, &self.up_x)
         };
-        self.any_edge(small, &self.net.disjoint, large)
+        self.any_fact(small, &self.disjoint, large)
     }
 
     /// `down(x)` and `down(y)` share a class or a present `intersects` link.
@@ -571,25 +608,41 @@ impl<'n> Pass<'n> {
         } else {
             (&self.down_y, &self.down_x)
         };
-        small.list.iter().any(|&c| large.contains(c))
-            || self.any_edge(small, &self.net.overlap, large)
+        small.list.iter().any(|&c| large.contains(c)) || self.any_fact(small, &self.overlap, large)
     }
 
-    /// A present edge of `kind` from a clause of a class in `from` to one
-    /// of a class in `to`.
-    fn any_edge(&self, from: &Walk, kind: &Csr, to: &Walk) -> bool {
-        self.any_edge_to(from, kind, |c| to.contains(c))
+    /// Whether link `l` is still present.
+    fn link_present(&self, l: u32) -> bool {
+        !self.removed.get(l as usize).copied().unwrap_or(true)
     }
 
-    /// A present edge of `kind` from a clause of a class in `from` to one
-    /// of a class that `to` accepts.
-    fn any_edge_to(&self, from: &Walk, kind: &Csr, to: impl Fn(u32) -> bool) -> bool {
+    /// A present fact of `facts` from a class in `from` to a class in `to`:
+    /// each row of `from` is scanned, or searched for each class of `to`
+    /// when that is shorter.
+    fn any_fact(&self, from: &Walk, facts: &Facts, to: &Walk) -> bool {
         from.list.iter().any(|&c| {
-            self.classes.members.row(c).iter().any(|&v| {
-                kind.edges(v)
-                    .any(|(w, step)| to(self.classes.of(w)) && self.present(step))
-            })
+            let row = facts.row(c);
+            if row.len() <= 4 * to.list.len() {
+                row.iter()
+                    .any(|&(d, l)| to.contains(d) && self.link_present(l))
+            } else {
+                to.list.iter().any(|&d| {
+                    let first = row.partition_point(|&(e, _)| e < d);
+                    row.get(first..)
+                        .unwrap_or(&[])
+                        .iter()
+                        .take_while(|&&(e, _)| e == d)
+                        .any(|&(_, l)| self.link_present(l))
+                })
+            }
         })
+    }
+
+    /// A present fact of `facts` from a class in `from`.
+    fn any_fact_from(&self, from: &Walk, facts: &Facts) -> bool {
+        from.list
+            .iter()
+            .any(|&c| facts.row(c).iter().any(|&(_, l)| self.link_present(l)))
     }
 
     /// Adding `x ⊆ y` breaks the network, with `down` holding `down(x)` and
@@ -597,33 +650,26 @@ impl<'n> Pass<'n> {
     /// or a present `disjoint` link between `up(y)` and `shared(x)`.
     fn core(&mut self, down: Slot, up: Slot) -> bool {
         let (d, u) = (self.walk(down), self.walk(up));
-        let found = if d.list.len() <= u.list.len() {
-            self.any_edge(d, &self.net.not_sub_out, u)
-        } else {
-            self.any_edge(u, &self.net.not_sub_in, d)
-        };
+        let found = self.any_fact(d, &self.not_sub, u);
         if found || !self.net.has_disjoint() {
             return found;
         }
         let u = self.walk(up);
-        if !self.any_edge_to(u, &self.net.disjoint, |_| true) {
+        if !self.any_fact_from(u, &self.disjoint) {
             return false;
         }
         self.fill_shared(down);
-        self.any_edge(self.walk(up), &self.net.disjoint, &self.shared)
+        self.any_fact(self.walk(up), &self.disjoint, &self.shared)
     }
 
     /// `shared` = up(`down` ∪ present `intersects` partners of `down`).
     fn fill_shared(&mut self, down: Slot) {
-        let net = self.net;
         let mut seeds = Vec::new();
         for &c in &self.walk(down).list {
             seeds.push(c);
-            for &v in self.classes.members.row(c) {
-                for (w, step) in net.overlap.edges(v) {
-                    if self.present(step) {
-                        seeds.push(self.classes.of(w));
-                    }
+            for &(d, l) in self.overlap.row(c) {
+                if self.link_present(l) {
+                    seeds.push(d);
                 }
             }
         }
