@@ -475,10 +475,12 @@ impl<'n> Pass<'n> {
         while let Some(&v) = self.clauses.list.get(head) {
             head += 1;
             for (w, step) in net.up.edges(v) {
-                if self.classes.of(w) == class && self.present(step) && self.clauses.insert(w) {
-                    if w == b {
-                        return true;
-                    }
+                if self.classes.of(w) == class
+                    && self.present(step)
+                    && self.clauses.insert(w)
+                    && w == b
+                {
+                    return true;
                 }
             }
         }
