@@ -15,6 +15,25 @@ pub fn emit(text: &str) {
     }
 }
 
+/// Writes each text and a newline as it comes, then `last`, so that a
+/// million rendered warnings are never held at once.
+pub fn emit_each(texts: impl Iterator<Item = String>, last: &str) {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut written = Ok(());
+    for text in texts {
+        written = writeln!(out, "{text}");
+        if written.is_err() {
+            break;
+        }
+    }
+    if let Err(e) = written
+        .and_then(|()| out.write_all(last.as_bytes()))
+        .and_then(|()| out.flush())
+    {
+        write_failed(&e);
+    }
+}
+
 /// Ends the program after a failed write to standard output: quietly (exit
 /// 0) for a closed pipe, else with a message (exit 2).
 fn write_failed(e: &std::io::Error) -> ! {

@@ -41,6 +41,14 @@ impl Lint {
     pub fn render(&self, color: bool) -> Vec<String> {
         render_all(&self.diagnostics, &self.sources, color)
     }
+
+    /// The renderings of [`Lint::render`], one at a time as they are asked
+    /// for: a large network's lint has a million warnings.
+    pub fn render_each(&self, color: bool) -> impl Iterator<Item = String> + '_ {
+        self.diagnostics
+            .iter()
+            .map(move |d| d.render(&self.sources, color))
+    }
 }
 
 impl Serialize for Lint {
@@ -151,6 +159,14 @@ impl FormatError {
     /// Renders every syntax error for a person.
     pub fn render(&self, color: bool) -> Vec<String> {
         render_all(&self.diagnostics, &self.sources, color)
+    }
+
+    /// The renderings of [`Lint::render`], one at a time as they are asked
+    /// for: a large network's lint has a million warnings.
+    pub fn render_each(&self, color: bool) -> impl Iterator<Item = String> + '_ {
+        self.diagnostics
+            .iter()
+            .map(move |d| d.render(&self.sources, color))
     }
 }
 
