@@ -14,6 +14,15 @@
 //! `relation` over 10,000 pairs and of `related` and
 //! `supersets_and_overlaps` over 1,000 clauses, and the time of
 //! `redundant_links`.
+//!
+//! The group `lint/redundant` times `redundant_links` on the shapes of
+//! issue 12 (the generator `benches/gen_shapes.py` writes them as rules): a
+//! ring of `equals` links through `REFMAP_BENCH_SHAPE` clauses (default
+//! 100,000; A:i equals B:i, B:i equals A:i+1, closing on A:0) and a chain of
+//! `subset-of` links through as many; the plain algorithm
+//! (`redundant_links_plain`, quadratic there) is timed once on a ring and a
+//! chain a tenth that size for comparison. `cargo bench --bench mapper --
+//! lint/` runs this group alone.
 
 #![allow(
     clippy::indexing_slicing,
@@ -410,8 +419,90 @@ fn benches(c: &mut Criterion) {
     }
 }
 
+/// The clause count of the ring and chain shapes.
+fn shape_size() -> usize {
+    std::env::var("REFMAP_BENCH_SHAPE")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000)
+}
+
+/// The shapes of `benches/gen_shapes.py` as networks: `n` clauses, A:i is
+/// clause `i` and B:i clause `n/2 + i`; a ring of `equals` (A:i equals B:i,
+/// B:i equals A:i+1, closing on A:0) or a chain of `subset-of` (A:i
+/// subset-of B:i, B:i subset-of A:i+1).
+fn shape(ring: bool, n: usize) -> NetworkInput {
+    use refmap::internal::mapper::{LinkInput, Relation};
+    let k = (n / 2) as u32;
+    let relation = if ring {
+        Relation::Equals
+    } else {
+        Relation::SubsetOf
+    };
+    let link = |a: u32, b: u32| LinkInput {
+        a: ClauseIdx(a),
+        relation,
+        b: ClauseIdx(b),
+        strength: None,
+    };
+    let mut links = Vec::with_capacity(n);
+    for i in 0..k {
+        links.push(link(i, k + i));
+        if ring {
+            links.push(link(k + i, (i + 1) % k));
+        } else if i + 1 < k {
+            links.push(link(k + i, i + 1));
+        }
+    }
+    NetworkInput {
+        clause_count: 2 * k as usize,
+        order: Vec::new(),
+        hierarchy: Vec::new(),
+        links,
+    }
+}
+
+/// `lint/redundant`: the ring and the chain, fast, with the plain
+/// algorithm timed once on shapes a tenth the size.
+fn shape_benches(c: &mut Criterion) {
+    let n = shape_size();
+    let mut group = c.benchmark_group("lint/redundant");
+    group.sample_size(10);
+    for (name, ring) in [("ring", true), ("chain", false)] {
+        let net = Network::build(&shape(ring, n), None).expect("shape builds");
+        let t = Instant::now();
+        let fast = net.redundant_links();
+        let fast_time = t.elapsed();
+        let small = Network::build(&shape(ring, n / 10), None).expect("shape builds");
+        let t = Instant::now();
+        let plain = small.redundant_links_plain();
+        let plain_time = t.elapsed();
+        assert_eq!(
+            plain,
+            small.redundant_links(),
+            "{name}: fast and plain differ"
+        );
+        println!(
+            "lint/redundant/{name}: {n} clauses: redundant_links {fast_time:.2?} ({} links); \
+             {} clauses: plain {plain_time:.2?} ({} links); peak RSS {:.0} MiB",
+            fast.len(),
+            n / 10,
+            plain.len(),
+            peak_memory_mib().unwrap_or(0.0),
+        );
+        group.bench_function(BenchmarkId::new(name, n), |b| {
+            b.iter(|| net.redundant_links().len())
+        });
+    }
+    group.finish();
+}
+
 fn main() {
     let mut c = Criterion::default().configure_from_args();
-    benches(&mut c);
+    shape_benches(&mut c);
+    // `cargo bench --bench mapper -- lint/` runs the shapes alone
+    if !std::env::args().any(|a| a.starts_with("lint/")) {
+        benches(&mut c);
+    }
     c.final_summary();
 }

@@ -13,7 +13,7 @@ use clap::FromArgMatches;
 use serde::Serialize;
 
 use cli::args::{Cli, Command, Format, RulesAction};
-use cli::output::{emit, emit_json, eprint_all};
+use cli::output::{emit, emit_each, emit_json, eprint_all};
 use cli::reports::{CheckView, Writer};
 use cli::timings::Timings;
 use cli::Ending;
@@ -250,17 +250,12 @@ impl Context<'_> {
         if self.cli.format == Format::Json {
             emit_json(&lint)?;
         } else {
-            let mut out: String = lint
-                .render(self.color)
-                .iter()
-                .map(|d| format!("{d}\n"))
-                .collect();
             let i = &lint.info;
-            out.push_str(&format!(
+            let summary = format!(
                 "{} error(s), {} warning(s) in {} file(s); {} referential(s), {} clause(s), {} evidence type(s), {} link(s), {} test(s)\n",
                 lint.errors, lint.warnings, i.files, i.referentials, i.clauses, i.evidence_types, i.links, i.tests,
-            ));
-            emit(&out);
+            );
+            emit_each(lint.render_each(self.color), &summary);
         }
         if lint.errors > 0 {
             Err(Ending::Findings)

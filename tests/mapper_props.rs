@@ -644,3 +644,129 @@ proptest! {
         }
     }
 }
+
+/// The shape a [`shaped_network`] is built around.
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    /// Every clause the same set, linked in a ring of `equals`.
+    Ring,
+    /// Nested sets linked in a chain of `subset-of` / `superset-of`.
+    Chain,
+    /// Random intervals linked in a path of their true relations.
+    Random,
+}
+
+/// Networks drawn from intervals of a small line (so equal, nested,
+/// overlapping and disjoint clauses are all frequent), their links true in
+/// that model: a ring, a chain or a path through the clauses, extra links
+/// between random pairs, sub-clause edges where truly ⊆, all in random
+/// declaration order; some links rated and dropped by `min_strength`, and
+/// sometimes one false link (an inconsistent network).
+fn shaped_network() -> impl Strategy<Value = (NetworkInput, Option<u8>)> {
+    (
+        prop::sample::select(vec![Shape::Ring, Shape::Chain, Shape::Random]),
+        2usize..=36,
+    )
+        .prop_flat_map(|(shape, n)| {
+            (
+                Just(shape),
+                prop::collection::vec((0u32..10, 1u32..6), n),
+                prop::collection::vec((0..n as u32, 0..n as u32), 0..(2 * n)),
+                prop::collection::vec((0..n as u32, 0..n as u32), 0..n),
+                prop::collection::vec(any::<u32>(), 3 * n + 1),
+                prop::collection::vec(prop::option::of(1u8..=10), 3 * n + 1),
+                prop::option::of(Just(5u8)),
+                prop::option::weighted(0.1, (0..n as u32, relation_strategy(), 0..n as u32)),
+            )
+        })
+        .prop_map(
+            |(shape, spans, pairs, parents, order, strengths, min_strength, noise)| {
+                let n = spans.len() as u32;
+                let interval = |k: u32| -> (u32, u32) {
+                    match shape {
+                        Shape::Ring => (10, 20),
+                        Shape::Chain => (20 - k / 2, 21 + k),
+                        Shape::Random => {
+                            let (lo, len) = spans[k as usize];
+                            (lo, lo + len)
+                        }
+                    }
+                };
+                let bits = |k: u32| -> u32 {
+                    let (lo, hi) = interval(k);
+                    // intervals of 0..64 as bit masks of two words folded
+                    (lo..hi).fold(0u32, |m, i| m | 1 << (i % 32))
+                };
+                let true_link = |a: u32, b: u32| LinkInput {
+                    a: ClauseIdx(a),
+                    relation: relation_of(bits(a), bits(b)),
+                    b: ClauseIdx(b),
+                    strength: None,
+                };
+                let mut links: Vec<LinkInput> = (0..n - 1)
+                    .map(|k| true_link(k, k + 1))
+                    .chain(matches!(shape, Shape::Ring).then(|| true_link(n - 1, 0)))
+                    .chain(pairs.iter().map(|&(a, b)| true_link(a, b)))
+                    .collect();
+                if let Some((a, relation, b)) = noise {
+                    links.push(LinkInput {
+                        a: ClauseIdx(a),
+                        relation,
+                        b: ClauseIdx(b),
+                        strength: None,
+                    });
+                }
+                let mut keyed: Vec<(u32, LinkInput)> = links
+                    .into_iter()
+                    .zip(&order)
+                    .map(|(l, &k)| (k, l))
+                    .collect();
+                keyed.sort_by_key(|(k, _)| *k);
+                let links = keyed
+                    .into_iter()
+                    .zip(&strengths)
+                    .map(|((_, l), &strength)| LinkInput { strength, ..l })
+                    .collect();
+                let hierarchy = parents
+                    .into_iter()
+                    .filter(|&(c, p)| {
+                        c != p
+                            && matches!(
+                                relation_of(bits(c), bits(p)),
+                                Relation::Equals | Relation::SubsetOf
+                            )
+                    })
+                    .map(|(c, p)| (ClauseIdx(c), ClauseIdx(p)))
+                    .collect();
+                let input = NetworkInput {
+                    clause_count: n as usize,
+                    order: Vec::new(),
+                    hierarchy,
+                    links,
+                };
+                (input, min_strength)
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+    /// The fast `redundant_links` (classes, union-find, condensed searches)
+    /// reports exactly the links the plain reverse-delete reports.
+    #[test]
+    fn redundant_links_match_the_plain_algorithm((input, min_strength) in shaped_network()) {
+        let net = match Network::build(&input, min_strength) {
+            Ok(n) => n,
+            Err(e) => panic!("build failed: {e}"),
+        };
+        prop_assert_eq!(net.redundant_links(), net.redundant_links_plain());
+    }
+
+    /// The same on the small random networks of the brute-force tests.
+    #[test]
+    fn redundant_links_match_the_plain_algorithm_on_small_networks(input in model_network()) {
+        let net = build(&input);
+        prop_assert_eq!(net.redundant_links(), net.redundant_links_plain());
+    }
+}

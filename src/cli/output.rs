@@ -15,21 +15,54 @@ pub fn emit(text: &str) {
 /// Writes bytes to standard output, as [`emit`] does text.
 pub fn emit_bytes(bytes: &[u8]) {
     let mut out = std::io::stdout().lock();
-    let result = out.write_all(bytes).and_then(|()| out.flush());
-    if let Err(e) = result {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        eprintln!("error: cannot write the output: {e}");
-        std::process::exit(2);
+    if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
+        write_failed(&e);
     }
 }
 
-/// Prints a value as pretty JSON with a final newline.
+/// Writes each text and a newline as it comes, then `last`, so that a
+/// million rendered warnings are never held at once.
+pub fn emit_each(texts: impl Iterator<Item = String>, last: &str) {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut written = Ok(());
+    for text in texts {
+        written = writeln!(out, "{text}");
+        if written.is_err() {
+            break;
+        }
+    }
+    if let Err(e) = written
+        .and_then(|()| out.write_all(last.as_bytes()))
+        .and_then(|()| out.flush())
+    {
+        write_failed(&e);
+    }
+}
+
+/// Ends the program after a failed write to standard output: quietly (exit
+/// 0) for a closed pipe, else with a message (exit 2).
+fn write_failed(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("error: cannot write the output: {e}");
+    std::process::exit(2);
+}
+
+/// Prints a value as pretty JSON with a final newline, written as it is
+/// serialized (`lint` of a large network prints hundreds of megabytes).
 pub fn emit_json<T: Serialize>(value: &T) -> Result<(), serde_json::Error> {
-    let mut text = serde_json::to_string_pretty(value)?;
-    text.push('\n');
-    emit(&text);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = match serde_json::to_writer_pretty(&mut out, value) {
+        Ok(()) => writeln!(out).and_then(|()| out.flush()),
+        Err(e) => match e.io_error_kind() {
+            Some(kind) => Err(std::io::Error::from(kind)),
+            None => return Err(e),
+        },
+    };
+    if let Err(e) = written {
+        write_failed(&e);
+    }
     Ok(())
 }
 

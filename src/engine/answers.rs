@@ -41,21 +41,36 @@ impl Lint {
     pub fn render(&self, color: bool) -> Vec<String> {
         render_all(&self.diagnostics, &self.sources, color)
     }
+
+    /// The renderings of [`Lint::render`], one at a time as they are asked
+    /// for: a large network's lint has a million warnings.
+    pub fn render_each(&self, color: bool) -> impl Iterator<Item = String> + '_ {
+        self.diagnostics
+            .iter()
+            .map(move |d| d.render(&self.sources, color))
+    }
 }
 
 impl Serialize for Lint {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let diagnostics: Vec<_> = self
-            .diagnostics
-            .iter()
-            .map(|d| d.to_json(&self.sources))
-            .collect();
+        // one diagnostic at a time: a million warnings would otherwise be
+        // held twice
+        let diagnostics = AsJson(&self.diagnostics, &self.sources);
         let mut s = serializer.serialize_struct("Lint", 4)?;
         s.serialize_field("diagnostics", &diagnostics)?;
         s.serialize_field("errors", &self.errors)?;
         s.serialize_field("warnings", &self.warnings)?;
         s.serialize_field("files", &self.info.files)?;
         s.end()
+    }
+}
+
+/// Diagnostics serialized in their JSON form as they are written.
+struct AsJson<'a>(&'a [Diagnostic], &'a SourceMap);
+
+impl Serialize for AsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|d| d.to_json(self.1)))
     }
 }
 
@@ -144,6 +159,14 @@ impl FormatError {
     /// Renders every syntax error for a person.
     pub fn render(&self, color: bool) -> Vec<String> {
         render_all(&self.diagnostics, &self.sources, color)
+    }
+
+    /// The renderings of [`Lint::render`], one at a time as they are asked
+    /// for: a large network's lint has a million warnings.
+    pub fn render_each(&self, color: bool) -> impl Iterator<Item = String> + '_ {
+        self.diagnostics
+            .iter()
+            .map(move |d| d.render(&self.sources, color))
     }
 }
 

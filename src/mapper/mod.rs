@@ -39,6 +39,7 @@ mod marks;
 mod proof;
 mod query;
 mod reach;
+mod redundant;
 mod search;
 
 use std::fmt;
