@@ -30,6 +30,8 @@ fuzz_target!(|text: &str| {
             format!("{whole:?}"),
             "chunks and the whole-file parse disagree on:\n{text}"
         ),
-        Err(errors) => panic!("chunks accept what the whole-file parse refuses: {errors:?}\n{text}"),
+        Err(errors) => {
+            panic!("chunks accept what the whole-file parse refuses: {errors:?}\n{text}")
+        }
     }
 });

@@ -20,7 +20,9 @@ use refmap::internal::load::{self, Options};
 
 /// Entry names: folders and files with and without the `.rules` extension,
 /// hidden ones, and one that is a folder's name elsewhere.
-const NAMES: &[&str] = &["a", "b", "a.rules", "b.rules", "c.rules", ".h.rules", "d.txt", "sub"];
+const NAMES: &[&str] = &[
+    "a", "b", "a.rules", "b.rules", "c.rules", ".h.rules", "d.txt", "sub",
+];
 
 /// File contents: two referentials, the same id twice, a mapping between
 /// them, an evidence type, a syntax error, nothing.
@@ -39,7 +41,9 @@ fn scratch() -> &'static Path {
     DIR.get_or_init(|| {
         let shm = Path::new("/dev/shm");
         let made = if shm.is_dir() {
-            tempfile::Builder::new().prefix("refmap-walk").tempdir_in(shm)
+            tempfile::Builder::new()
+                .prefix("refmap-walk")
+                .tempdir_in(shm)
         } else {
             tempfile::Builder::new().prefix("refmap-walk").tempdir()
         };
@@ -59,10 +63,12 @@ fn build(u: &mut Unstructured, root: &Path) -> Result<Vec<PathBuf>> {
             continue;
         }
         let ok = match u.int_in_range(0..=3u8)? {
-            0 => std::fs::create_dir(&path).is_ok() && {
-                dirs.push(path.clone());
-                true
-            },
+            0 => {
+                std::fs::create_dir(&path).is_ok() && {
+                    dirs.push(path.clone());
+                    true
+                }
+            }
             1 => {
                 let text = if u.ratio(1u8, 3u8)? {
                     u.arbitrary::<&str>()?
@@ -108,7 +114,8 @@ fuzz_target!(|data: &[u8]| {
             let mut seen = HashSet::new();
             for (_, file) in loaded.rulebook.sources.iter() {
                 let path = Path::new(file.name());
-                let meta = std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", file.name()));
+                let meta =
+                    std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", file.name()));
                 assert!(meta.is_file(), "not a regular file loaded: {}", file.name());
                 let real = std::fs::canonicalize(path).unwrap_or_else(|e| panic!("{e}"));
                 assert!(seen.insert(real), "loaded twice: {}", file.name());
