@@ -36,20 +36,31 @@ const TEXTS: &[&str] = &[
     "",
 ];
 
+/// This process's folder, `refmap-walk-PID`. libFuzzer ends the process
+/// with `exit`, which drops no static, so each start removes the folders of
+/// processes that have ended.
 fn scratch() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let shm = Path::new("/dev/shm");
-        let made = if shm.is_dir() {
-            tempfile::Builder::new()
-                .prefix("refmap-walk")
-                .tempdir_in(shm)
+        let base = if shm.is_dir() {
+            shm.to_path_buf()
         } else {
-            tempfile::Builder::new().prefix("refmap-walk").tempdir()
+            std::env::temp_dir()
         };
-        made.unwrap_or_else(|e| panic!("no temporary folder: {e}"))
+        for entry in std::fs::read_dir(&base).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            let pid = name.to_str().and_then(|n| n.strip_prefix("refmap-walk-"));
+            let pid = pid.filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            if pid.is_some_and(|p| !Path::new("/proc").join(p).exists()) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        let dir = base.join(format!("refmap-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).unwrap_or_else(|e| panic!("no temporary folder: {e}"));
+        dir
     })
-    .path()
 }
 
 /// Builds the tree under `root` from the input; returns the paths made.
