@@ -84,7 +84,8 @@ fn parse_here(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
         .with_help("split the rules into several files")]);
     }
     if text.len() >= PARALLEL_BYTES {
-        if let Some(tree) = parse_in_chunks(file, text) {
+        let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        if let Some(tree) = parse_in_chunks(file, text, workers) {
             return Ok(tree);
         }
     }
@@ -105,6 +106,16 @@ pub fn parse_reference(file: FileId, text: &str) -> Result<ast::File, Vec<Diagno
     } else {
         parse_with_pest(file, text)
     }
+}
+
+/// The chunked route alone, on `workers` threads, whatever the size of
+/// `text` ([`parse`] takes it only from 2 MiB on). `None` where [`parse`]
+/// would fall back to one whole-file parse. Exists so that fuzzing and tests
+/// can check on small inputs that a tree it gives is the tree of
+/// [`parse_reference`], spans included.
+#[doc(hidden)]
+pub fn parse_chunked(file: FileId, text: &str, workers: usize) -> Option<ast::File> {
+    parse_in_chunks(file, text, workers)
 }
 
 /// Parses `text` (found at offset `base` of its file) item by item: the
@@ -162,12 +173,11 @@ fn parse_with_pest(file: FileId, text: &str) -> Result<ast::File, Vec<Diagnostic
 const PARALLEL_BYTES: usize = 2 * 1024 * 1024;
 
 /// Parses a large file as consecutive chunks of whole top-level items, on
-/// every core: the grammar's `file` is a sequence of items, so the trees
+/// `workers` threads (every core): the grammar's `file` is a sequence of items, so the trees
 /// concatenate to the tree of the whole. `None` when the file cannot be cut
 /// or a chunk fails: the caller then parses the whole file, so diagnostics
 /// are exactly those of a sequential parse.
-fn parse_in_chunks(file: FileId, text: &str) -> Option<ast::File> {
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+fn parse_in_chunks(file: FileId, text: &str, workers: usize) -> Option<ast::File> {
     if workers < 2 {
         return None;
     }
@@ -648,19 +658,17 @@ mod tests {
             ));
             k += 1;
         }
-        let chunked = parse_in_chunks(FileId(0), &text);
+        let chunked = parse_in_chunks(FileId(0), &text, 2);
         let sequential = RulesParser::parse(Rule::file, &text)
             .ok()
             .and_then(|pairs| lower::lower_file(FileId(0), 0, pairs).ok());
         assert!(sequential.is_some());
-        if std::thread::available_parallelism().map_or(1, |n| n.get()) > 1 {
-            assert!(chunked.is_some());
-            // Span equality is structural only: compare positions through Debug.
-            assert_eq!(format!("{chunked:?}"), format!("{:?}", sequential));
-        }
+        assert!(chunked.is_some());
+        // Span equality is structural only: compare positions through Debug.
+        assert_eq!(format!("{chunked:?}"), format!("{:?}", sequential));
         // A syntax error in a late chunk falls back to the sequential parse.
         let broken = format!("{text}referential X \"x\" {{ clause }}\n");
-        assert!(parse_in_chunks(FileId(0), &broken).is_none());
+        assert!(parse_in_chunks(FileId(0), &broken, 2).is_none());
         let d = first_error(&broken);
         assert_eq!(d.code, codes::UNEXPECTED);
     }

@@ -712,8 +712,12 @@ fn find_link_ends(
             })
             .collect::<Vec<_>>()
     };
+    // Counting cores reads the cgroup files: only worth it for a large file.
+    if links.len() < PARALLEL_LINKS {
+        return find_all(&links);
+    }
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    if links.len() < PARALLEL_LINKS || workers < 2 {
+    if workers < 2 {
         return find_all(&links);
     }
     std::thread::scope(|scope| {
