@@ -53,10 +53,17 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn run(&self) -> Result<(), Ending> {
-        use Format::{Csv, Dot, Human, Json, Junit, Mermaid};
+        use Format::{Csv, Dot, Human, Json, Junit, Mermaid, Oscal, Xlsx};
         let formats: &[Format] = match &self.cli.command {
             Command::Fmt { check, files } => return cli::fmt::files(*check, files, self.color_err),
-            Command::Export => &[Human, Dot, Mermaid, Csv, Json],
+            Command::Export { .. } => &[Human, Dot, Mermaid, Csv, Json, Oscal, Xlsx],
+            Command::Import { what } => {
+                self.cli.format.one_of(&[Human])?;
+                if let cli::args::Import::Referential { id, title, sheet } = what {
+                    return cli::exchange::referential(id, title, sheet);
+                }
+                &[Human]
+            }
             Command::Test => &[Human, Json, Junit],
             _ => &[Human, Json],
         };
@@ -94,16 +101,8 @@ impl Context<'_> {
                 let r = engine.coverage(from, to);
                 self.answer(&self.queried(r)?, report::coverage)
             }
-            Command::Export => {
-                let export = engine.export();
-                match self.cli.format {
-                    Format::Json => emit_json(&export)?,
-                    Format::Mermaid => emit(&report::export_mermaid(&export)),
-                    Format::Csv => emit(&report::export_csv(&export)),
-                    _ => emit(&report::export_dot(&export)),
-                }
-                Ok(())
-            }
+            Command::Export { derived, output } => self.export(engine, *derived, output.as_deref()),
+            Command::Import { what } => cli::exchange::import(engine, what),
             Command::Check {
                 evidence,
                 as_of,
@@ -172,6 +171,29 @@ impl Context<'_> {
             _ => emit(&human(value)),
         }
         Ok(())
+    }
+
+    fn export(
+        &self,
+        engine: &Engine,
+        derived: bool,
+        output: Option<&std::path::Path>,
+    ) -> Result<(), Ending> {
+        let text = match self.cli.format {
+            Format::Oscal => {
+                let doc = engine.export_oscal(derived, &Date::today().to_string());
+                serde_json::to_string_pretty(&doc)? + "\n"
+            }
+            Format::Csv => engine.export_csv(derived),
+            Format::Xlsx => {
+                let bytes = engine.export_xlsx(derived).map_err(Ending::Input)?;
+                return cli::exchange::deliver(output, &bytes, true);
+            }
+            Format::Json => serde_json::to_string_pretty(&engine.export())? + "\n",
+            Format::Mermaid => report::export_mermaid(&engine.export()),
+            _ => report::export_dot(&engine.export()),
+        };
+        cli::exchange::deliver(output, text.as_bytes(), false)
     }
 
     fn lint(&self, engine: &Engine) -> Result<(), Ending> {

@@ -1,6 +1,7 @@
 //! The command line's own plumbing: output, files, timings.
 
 pub mod args;
+pub mod exchange;
 pub mod fmt;
 pub mod output;
 pub mod timings;

@@ -45,7 +45,8 @@ pub fn eprint_all(rendered: &[String]) {
 /// With several hard links a rename would split them, so the synced
 /// temporary file is copied into the target instead and removed after:
 /// if the copy is interrupted, the temporary file still holds the text.
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+pub fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
+    let text = text.as_ref();
     let target = std::fs::canonicalize(path)?;
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target
@@ -55,7 +56,7 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}.refmap-fmt."))
         .tempfile_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
+    tmp.write_all(text)?;
     tmp.as_file().sync_all()?;
     tmp.as_file().set_permissions(meta.permissions())?;
     #[cfg(unix)]
@@ -66,7 +67,7 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
                 .write(true)
                 .truncate(true)
                 .open(&target)?;
-            file.write_all(text.as_bytes())?;
+            file.write_all(text)?;
             file.sync_all()?;
             return tmp.close();
         }
@@ -75,5 +76,32 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         let _ = std::os::unix::fs::chown(tmp.path(), Some(meta.uid()), Some(meta.gid()));
     }
     tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Writes `bytes` to `path`: an existing file is replaced as
+/// [`write_atomically`] does; a new one is written beside its final name and
+/// renamed into place, so a reader never sees half of it.
+pub fn write_output(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if path.exists() {
+        return write_atomically(path, bytes);
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".refmap-output.")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    // A temporary file is private (0600); an output is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 mod answers;
 mod check;
+mod exchange;
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,7 @@ use crate::test_blocks;
 
 pub use answers::{FormatError, Lint, RuleErrors, RulesInfo, TestRun};
 pub use check::{CheckError, CheckOptions, Checker, Input};
+pub use exchange::{ExchangeError, ImportOptions, ImportOutput, Sheet};
 
 /// A loaded rulebook and everything that can be asked of it.
 ///
