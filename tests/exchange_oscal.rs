@@ -295,3 +295,12 @@ fn unknown_clause_and_relationship_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not JSON"));
 }
+
+#[test]
+fn snapshot_of_a_small_network() {
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/inputs/queries/sample.rules");
+    let engine = refmap::Engine::builder().path(&rules).unwrap().build();
+    let doc = engine.export_oscal(true, "2026-01-01");
+    validate(&doc);
+    insta::assert_json_snapshot!(doc);
+}

@@ -352,3 +352,10 @@ fn duplicate_and_orphan_ids_are_reported() {
     assert!(stdout(&out).is_empty());
     assert!(stderr(&out).contains("row 4"));
 }
+
+#[test]
+fn snapshot_of_a_small_network() {
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/inputs/queries/sample.rules");
+    let engine = Engine::builder().path(&rules).unwrap().build();
+    insta::assert_snapshot!(engine.export_csv(true));
+}

@@ -60,11 +60,14 @@ fn map_uuid(from: &str, to: &str, nth: usize) -> String {
     }
 }
 
+/// A map with the clause pair it is sorted by.
+type Entry = (String, String, Value);
+
 /// The mapping collection of the network; `last_modified` is the
 /// `YYYY-MM-DD` the metadata carries (midnight UTC).
 pub fn export(net: &NetworkExport, derived: bool, last_modified: &str) -> Value {
     // (source referential, target referential) → maps, sorted by clause pair.
-    let mut groups: BTreeMap<(String, String), Vec<(String, String, Value)>> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, String), Vec<Entry>> = BTreeMap::new();
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut uuids: BTreeMap<(String, String, String), String> = BTreeMap::new();
     for l in &net.links {
