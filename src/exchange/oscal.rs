@@ -372,7 +372,7 @@ pub fn import(file: &str, text: &str, clauses: &dyn Clauses) -> Result<Imported,
         }
     }
     if !problems.is_empty() {
-        let code = if problems.iter().any(|p| p.contains("relationship")) {
+        let code = if problems.iter().any(|p| p.contains("relationship `")) {
             "refmap::exchange::unknown-relation"
         } else if problems.iter().any(|p| p.contains("unknown clause")) {
             "refmap::exchange::unknown-clause"

@@ -254,16 +254,27 @@ pub fn columns<F: Copy + PartialEq>(
             found.push((*field, i));
         }
     }
-    for req in required {
-        if !found.iter().any(|(f, _)| f == req) {
-            let name = fields.iter().find(|(f, _, _)| f == req).map_or("", |f| f.1);
-            problems.push(format!(
-                "row {}: no `{name}` column (headers found: {}); expected columns {}",
-                table.header_row.max(1),
-                table.headers.join(", "),
-                fields.iter().map(|f| f.1).collect::<Vec<_>>().join(", ")
-            ));
-        }
+    let missing: Vec<&str> = required
+        .iter()
+        .filter(|req| !found.iter().any(|(f, _)| f == *req))
+        .filter_map(|req| fields.iter().find(|(f, _, _)| f == req).map(|f| f.1))
+        .collect();
+    if !missing.is_empty() {
+        let seen = if table.headers.is_empty() {
+            "no header row".to_string()
+        } else {
+            format!("headers found: {}", table.headers.join(", "))
+        };
+        problems.push(format!(
+            "row {}: no {} column ({seen}); the columns are {}",
+            table.header_row.max(1),
+            missing
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            fields.iter().map(|f| f.1).collect::<Vec<_>>().join(", ")
+        ));
     }
     if problems.is_empty() {
         Ok(found)
