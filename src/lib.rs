@@ -41,6 +41,7 @@ mod date;
 mod diagnostic;
 mod engine;
 mod evaluate;
+mod exchange;
 mod inventory;
 mod lint;
 mod load;
@@ -56,8 +57,9 @@ mod vocab;
 pub use date::{Date, DateError};
 pub use diagnostic::{Diagnostic, DiagnosticJson, Label, PlaceJson, Severity};
 pub use engine::{
-    CheckError, CheckOptions, Checker, Engine, EngineBuilder, EvidenceTypeInfo, FailedInput,
-    FieldInfo, FormatError, Input, Lint, RuleErrors, RulesInfo, ShippedFile, SiteProfile, TestRun,
+    CheckError, CheckOptions, Checker, Engine, EngineBuilder, EvidenceTypeInfo, ExchangeError,
+    FailedInput, FieldInfo, FormatError, ImportOptions, ImportOutput, Input, Lint, RuleErrors,
+    RulesInfo, Sheet, ShippedFile, SiteProfile, TestRun,
 };
 pub use evaluate::{AssessmentRef, Basis, ClauseResult, Contradiction, Report, Summary};
 pub use inventory::{InventoryError, Problem};
@@ -91,6 +93,10 @@ pub mod internal {
     /// Evaluation of inventories.
     pub mod evaluate {
         pub use crate::evaluate::*;
+    }
+    /// OSCAL, spreadsheets and clause lists.
+    pub mod exchange {
+        pub use crate::exchange::*;
     }
     /// Evidence inventories.
     pub mod inventory {

@@ -78,11 +78,14 @@ impl Context<'_> {
             Command::Check {
                 evidence, stray, ..
             } if evidence.is_empty() => return Err(no_evidence(stray)),
+            Command::Import {
+                what: cli::args::Import::Referential { id, title, sheet },
+            } => return cli::exchange::referential(id, title, sheet),
             _ => {}
         }
         if let Command::Check { dest, .. }
         | Command::Coverage { dest, .. }
-        | Command::Export { dest } = &self.cli.command
+        | Command::Export { dest, .. } = &self.cli.command
         {
             cli::reports::refuse_mismatch(self.cli.format, dest)?;
         }
@@ -144,7 +147,11 @@ impl Context<'_> {
                 let types = engine.evidence_types();
                 self.answer(&types, |t| cli::evidence_types::human(t))
             }
-            Command::Export { dest } => self.writer(engine).export(&engine.export(), dest),
+            Command::Export { derived, dest } => match self.cli.format {
+                Format::Oscal | Format::Csv | Format::Xlsx => self.export(engine, *derived, dest),
+                _ => self.writer(engine).export(&engine.export(), dest),
+            },
+            Command::Import { what } => cli::exchange::import(engine, what),
             Command::Check {
                 evidence,
                 as_of,
@@ -243,6 +250,30 @@ impl Context<'_> {
     fn human(&self, mut text: String) {
         cli::shipped::footer(self.cli, &mut text);
         emit(&text);
+    }
+
+    /// `export` in the exchange formats: OSCAL, and the crosswalk columns
+    /// `import csv|xlsx` read back.
+    fn export(
+        &self,
+        engine: &Engine,
+        derived: bool,
+        dest: &cli::args::Destination,
+    ) -> Result<(), Ending> {
+        let output = dest.output.as_deref();
+        let text = match self.cli.format {
+            Format::Oscal => {
+                let doc = engine.export_oscal(derived, &Date::today().to_string());
+                serde_json::to_string_pretty(&doc)? + "\n"
+            }
+            Format::Xlsx => {
+                let bytes = engine.export_xlsx(derived).map_err(Ending::Input)?;
+                return cli::exchange::deliver(output, &bytes, true);
+            }
+            _ if dest.csv_excel => cli::exchange::for_excel(&engine.export_csv(derived))?,
+            _ => engine.export_csv(derived),
+        };
+        cli::exchange::deliver(output, text.as_bytes(), false)
     }
 
     fn lint(&self, engine: &Engine) -> Result<(), Ending> {

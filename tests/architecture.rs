@@ -30,6 +30,7 @@ const STAGES: &[(&str, u8)] = &[
     ("batch", 6),
     ("test_blocks", 6),
     ("report", 7),
+    ("exchange", 7),
     ("engine", 8),
 ];
 

@@ -83,7 +83,7 @@ fn each_command_help_lists_its_own_formats_an_example_and_exit_codes() {
         ),
         (
             &["export", "--help"],
-            "Formats (--format): human, dot, mermaid, csv, json\n",
+            "Formats (--format): human, dot, mermaid, csv, json, oscal, xlsx\n",
         ),
         (&["test", "-h"], "Formats (--format): human, json, junit\n"),
         (&["rules", "export", "--help"], "Formats: none"),

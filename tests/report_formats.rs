@@ -480,11 +480,12 @@ fn export_csv_neutralises_and_takes_the_excel_option() {
         .ok()
         .text();
     let body = text.strip_prefix('\u{feff}').unwrap();
-    assert!(body.starts_with("from;relation;to;kind"));
+    assert!(body.starts_with("source;target;relation;strength"));
+    assert!(body.contains("\r\n"));
     let rows = csv_rows(body, b';');
     assert!(rows
         .iter()
-        .any(|r| r["from"] == "LAB:1" && r["relation"] == "equals"));
+        .any(|r| r["source"] == "LAB:1" && r["relation"] == "equals"));
 }
 
 fn code(ws: &Workspace, site: &str, level: &str) -> (i32, String) {

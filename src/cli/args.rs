@@ -54,13 +54,15 @@ pub enum Format {
     Dot,
     /// Mermaid flowchart (`export` only).
     Mermaid,
-    /// CSV (`check`, `coverage`, `export`).
+    /// CSV (`check`, `coverage`; `export`: the crosswalk columns `import csv` reads).
     Csv,
+    /// OSCAL mapping collection JSON (`export` only).
+    Oscal,
     /// JUnit XML (`test` only).
     Junit,
     /// One self-contained HTML page (`check`, `coverage`).
     Html,
-    /// An Excel workbook (`check`, `coverage`; binary: use `--output`).
+    /// An Excel workbook (`check`, `coverage`, `export`; binary: use `--output`).
     Xlsx,
 }
 
@@ -152,10 +154,18 @@ pub enum Command {
         #[command(flatten)]
         dest: Destination,
     },
-    /// The mapping network (declared and derived links) as dot, mermaid, csv or json.
+    /// The mapping network (declared and derived links) as dot, mermaid, csv, json, oscal or xlsx.
     Export {
+        /// With oscal, csv and xlsx: the derived relations too.
+        #[arg(long)]
+        derived: bool,
         #[command(flatten)]
         dest: Destination,
+    },
+    /// Turn other tools' files into rules text (`mapping` or `referential` blocks).
+    Import {
+        #[command(subcommand)]
+        what: Import,
     },
     /// Evaluate sites' evidence inventories (YAML or JSON).
     Check {
@@ -214,6 +224,48 @@ pub enum RulesAction {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Import {
+    /// An OSCAL mapping collection (JSON) into `mapping` blocks.
+    Oscal {
+        /// The OSCAL document.
+        file: PathBuf,
+        /// Write to FILE (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// A CSV crosswalk (source, target, relation, strength, rationale, note) into a `mapping` block.
+    Csv(SheetArgs),
+    /// An XLSX crosswalk (first sheet, same columns as csv) into a `mapping` block.
+    Xlsx(SheetArgs),
+    /// A clause list (id, title, parent, summary, note; CSV or XLSX) into a `referential` block.
+    Referential {
+        /// Id of the referential.
+        #[arg(long, value_name = "REF_ID")]
+        id: String,
+        /// Title of the referential.
+        #[arg(long, value_name = "TITLE")]
+        title: String,
+        #[command(flatten)]
+        sheet: SheetArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SheetArgs {
+    /// The spreadsheet (`.xlsx` is read as a workbook, anything else as CSV).
+    pub file: PathBuf,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Leave bad rows out (listed on standard error) instead of refusing the file.
+    #[arg(long = "skip-bad")]
+    pub skip_bad: bool,
+    /// Title of the `mapping` block for rows without a mapping column.
+    #[arg(long = "mapping-title", value_name = "TITLE")]
+    pub mapping_title: Option<String>,
 }
 
 impl Format {

@@ -7,7 +7,7 @@ use clap::CommandFactory;
 use super::args::{Cli, Command, Format, RulesAction};
 use super::Ending;
 
-use Format::{Csv, Dot, Html, Human, Json, Junit, Mermaid, Xlsx};
+use Format::{Csv, Dot, Html, Human, Json, Junit, Mermaid, Oscal, Xlsx};
 
 /// What a command's help adds after its options.
 struct Page {
@@ -60,7 +60,7 @@ const PAGES: &[Page] = &[
     },
     Page {
         name: "export",
-        formats: &[Human, Dot, Mermaid, Csv, Json],
+        formats: &[Human, Dot, Mermaid, Csv, Json, Oscal, Xlsx],
         example: "refmap export --format dot | dot -Tsvg > network.svg",
         findings: Some("the rules have errors"),
     },
@@ -98,6 +98,12 @@ const PAGES: &[Page] = &[
         name: "man",
         formats: &[],
         example: "refmap man > refmap.1 && man ./refmap.1",
+        findings: None,
+    },
+    Page {
+        name: "import",
+        formats: &[],
+        example: "refmap import csv crosswalk.csv --output site/crosswalk.rules",
         findings: None,
     },
 ];
@@ -147,6 +153,7 @@ pub fn name(command: &Command) -> &'static str {
         Command::Equivalents { .. } => "equivalents",
         Command::Coverage { .. } => "coverage",
         Command::Export { .. } => "export",
+        Command::Import { .. } => "import",
         Command::Check { .. } => "check",
         Command::Test => "test",
         Command::EvidenceTypes => "evidence-types",

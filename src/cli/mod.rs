@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod evidence_types;
+pub mod exchange;
 pub mod fmt;
 pub mod help;
 pub mod output;

@@ -152,3 +152,9 @@ fn write_new(path: &Path, text: &[u8]) -> std::io::Result<()> {
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
+
+/// Writes `bytes` to `path` atomically, creating it if need be (see
+/// [`write_atomically`]).
+pub fn write_output(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically(path, bytes)
+}

@@ -6,6 +6,7 @@
 mod answers;
 mod check;
 mod check_errors;
+mod exchange;
 mod layers;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ use crate::test_blocks;
 pub use answers::{FormatError, Lint, RuleErrors, RulesInfo, TestRun};
 pub use check::{CheckError, CheckOptions, Checker, Input, SiteProfile};
 pub use check_errors::FailedInput;
+pub use exchange::{ExchangeError, ImportOptions, ImportOutput, Sheet};
 pub use layers::{EvidenceTypeInfo, FieldInfo, ShippedFile};
 
 /// A loaded rulebook and everything that can be asked of it.
