@@ -305,7 +305,7 @@ impl<'b> Evaluator<'b> {
 }
 
 /// The most carriers listed for one clause (see `Network::supersets_within`).
-const MAX_CARRIERS: usize = 64;
+const MAX_CARRIERS: usize = 16;
 
 pub(super) fn aggregate_missing(
     book: &Rulebook,

@@ -167,10 +167,24 @@ impl Search<'_> {
                 return false;
             };
             let eq = RelationSet::single(Relation::Equals);
+            // what an answer for `p` shows that the rest of the chain would
             match slot {
+                // a ⊆ p
                 Slot::UpA => rel.is_subset(eq.with(Relation::SubsetOf)),
+                // p ⊆ a
                 Slot::DownA => rel.is_subset(eq.with(Relation::SupersetOf)),
+                // p shares obligations with a
                 Slot::SharedA => !rel.contains(Relation::Disjoint),
+                // a ⊄ p
+                Slot::InsideNotSubOfA => {
+                    !rel.contains(Relation::Equals) && !rel.contains(Relation::SubsetOf)
+                }
+                // p ⊄ a
+                Slot::AboveNotSubOfA => {
+                    !rel.contains(Relation::Equals) && !rel.contains(Relation::SupersetOf)
+                }
+                // p and a share nothing
+                Slot::InsideDisjointOfA => rel == RelationSet::single(Relation::Disjoint),
                 _ => false,
             }
         };
