@@ -4,7 +4,7 @@
 //! reached by mapping. Proving each from scratch costs a search per clause
 //! and a proof as long as the chain: on a ring or chain of 10⁵ links that is
 //! quadratic in time and in output. Short proofs (the usual case) are found
-//! by searches cut at [`SHORT_PROOF`] steps, which answer exactly what the
+//! by searches cut at [`SHORT_PROOF`](super::SHORT_PROOF) steps, which answer exactly what the
 //! full searches do; the others share one search from the clause they were
 //! carried from, and each cites the nearest clause on its way whose own
 //! proof already shows the rest ([`CarryProofs`]).
@@ -13,9 +13,6 @@ use super::marks::Slot;
 use super::proof::ProofBuilder;
 use super::search::Search;
 use super::{ClauseIdx, Network, Step};
-
-/// Proofs of at most this many steps are given whole.
-pub const SHORT_PROOF: u32 = 8;
 
 impl Network {
     /// The answer of a proof query when `a` or `b` is no clause (none) or

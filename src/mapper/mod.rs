@@ -50,7 +50,8 @@ use adjacency::{Csr, StepCode, MAX_INDEX};
 use marks::ScratchPool;
 
 pub use crate::vocab::{ClauseIdx, LinkId, Relation, RelationSet, UnknownRelation};
-pub use carry::{CarryProofs, CitingProof, SHORT_PROOF};
+pub use carry::{CarryProofs, CitingProof};
+pub use proof::SHORT_PROOF;
 pub use search::CarrySets;
 
 /// A declared link `a relation b`.

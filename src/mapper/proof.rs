@@ -6,10 +6,13 @@
 use std::collections::HashMap;
 
 use super::adjacency::StepCode;
-use super::carry::SHORT_PROOF;
 use super::marks::{Pred, Slot};
 use super::search::{allowed, Search};
 use super::{Answer, Network, Relation, RelationSet, Step};
+
+/// Proofs of at most this many steps are given whole; longer ones, in
+/// answers that list many clauses, cite (see `carry.rs`, `Step::Cited`).
+pub const SHORT_PROOF: u32 = 8;
 
 /// Why a relation is ruled out, before the proof is spelled out.
 #[derive(Debug, Clone, Copy)]
